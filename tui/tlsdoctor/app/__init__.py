@@ -1,0 +1,1 @@
+"""The Textual app: renders the walk's events; never touches sockets itself."""
