@@ -1,0 +1,173 @@
+"""Fetch a missing issuer from a certificate's AIA caIssuers URL, as browsers do.
+
+I/O only; never raises: every fault is an `AiaFetch` with `ok=False` and an
+`error_detail`. Plain `http://` only (RFC 5280 §4.2.2.1: caIssuers over https
+would need the very chain being built), HTTP/1.0 GET over asyncio streams
+with one overall deadline, at most two redirects, a size cap, and DER, PEM
+or PKCS#7 certs-only bodies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs7
+
+MAX_REDIRECTS = 2
+_USER_AGENT = "tlsdoctor-aia/1"
+
+
+@dataclass(frozen=True)
+class AiaFetch:
+    """One caIssuers fetch: what came back (DER certificates) or why nothing did."""
+
+    url: str
+    ok: bool
+    certs_der: tuple[bytes, ...] = ()
+    error_detail: str | None = None
+    elapsed_ms: float = 0.0
+    content_type: str | None = None
+    status: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "ok": self.ok,
+            "certificates": len(self.certs_der),
+            "error": self.error_detail,
+            "elapsed_ms": round(self.elapsed_ms, 1),
+            "content_type": self.content_type,
+            "status": self.status,
+        }
+
+
+class _Fault(Exception):
+    """An expected failure, carried up to become `error_detail`."""
+
+
+def parse_certificates(body: bytes) -> tuple[bytes, ...]:
+    """DER certificates from a DER, PEM or PKCS#7 (certs-only, DER or PEM) body; raises _Fault."""
+    attempts = []
+    if b"-----BEGIN PKCS7-----" in body:
+        attempts.append(lambda: pkcs7.load_pem_pkcs7_certificates(body))
+    if b"-----BEGIN CERTIFICATE-----" in body:
+        attempts.append(lambda: x509.load_pem_x509_certificates(body))
+    attempts += [lambda: [x509.load_der_x509_certificate(body)], lambda: pkcs7.load_der_pkcs7_certificates(body)]
+    for attempt in attempts:
+        try:
+            certs = attempt()
+        except Exception:
+            continue
+        if certs:
+            return tuple(c.public_bytes(serialization.Encoding.DER) for c in certs)
+    raise _Fault("body is not a DER, PEM or PKCS#7 certificate")
+
+
+async def _get(url: str, max_bytes: int) -> tuple[int, dict[str, str], bytes]:
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "http":
+        if parts.scheme.lower() == "https":
+            raise _Fault("https caIssuers URL: RFC 5280 §4.2.2.1 requires http (a client cannot fetch it without the chain)")
+        raise _Fault(f"unsupported URL scheme {parts.scheme!r}: caIssuers must be http://")
+    host = parts.hostname
+    if not host:
+        raise _Fault("no host in URL")
+    try:
+        port = parts.port or 80
+    except ValueError:
+        raise _Fault("bad port in URL") from None
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    host_header = host if ":" not in host else f"[{host}]"
+    if parts.port:
+        host_header += f":{parts.port}"
+    try:
+        reader, writer = await asyncio.open_connection(host, port)
+    except OSError as exc:
+        raise _Fault(f"connect failed: {exc.strerror or exc}") from None
+    try:
+        request = f"GET {path} HTTP/1.0\r\nHost: {host_header}\r\nUser-Agent: {_USER_AGENT}\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+        writer.write(request.encode("ascii", "strict"))
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("iso-8859-1").split("\r\n")
+        try:
+            status = int(lines[0].split(" ", 2)[1])
+        except (IndexError, ValueError):
+            raise _Fault(f"not an HTTP response: {lines[0][:80]!r}") from None
+        headers = {}
+        for line in lines[1:]:
+            if ":" in line:
+                key, _, value = line.partition(":")
+                headers[key.strip().lower()] = value.strip()
+        length = headers.get("content-length")
+        if length and length.isdigit() and int(length) > max_bytes:
+            raise _Fault(f"response too large: Content-Length {length} > {max_bytes} bytes")
+        body = await reader.read(max_bytes + 1)
+        while len(body) <= max_bytes:
+            chunk = await reader.read(max_bytes + 1 - len(body))
+            if not chunk:
+                break
+            body += chunk
+        if len(body) > max_bytes:
+            raise _Fault(f"response too large: more than {max_bytes} bytes")
+        return status, headers, body
+    except asyncio.IncompleteReadError:
+        raise _Fault("connection closed before the HTTP headers ended") from None
+    except asyncio.LimitOverrunError:
+        raise _Fault("HTTP headers too long") from None
+    except (OSError, UnicodeError) as exc:
+        raise _Fault(f"read failed: {exc}") from None
+    finally:
+        writer.close()
+        try:
+            await asyncio.wait_for(writer.wait_closed(), 0.5)
+        except Exception:
+            pass
+
+
+async def _fetch(url: str, max_bytes: int) -> tuple[int, str | None, tuple[bytes, ...]]:
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        status, headers, body = await _get(current, max_bytes)
+        if status in (301, 302, 303, 307, 308) and headers.get("location"):
+            current = urljoin(current, headers["location"])
+            continue
+        if status != 200:
+            raise _StatusFault(status, headers.get("content-type"))
+        return status, headers.get("content-type"), parse_certificates(body)
+    raise _Fault(f"more than {MAX_REDIRECTS} redirects")
+
+
+class _StatusFault(_Fault):
+    def __init__(self, status: int, content_type: str | None) -> None:
+        super().__init__(f"HTTP status {status}")
+        self.status = status
+        self.content_type = content_type
+
+
+async def fetch_ca_issuers(url: str, timeout: float, *, max_bytes: int = 64 * 1024) -> AiaFetch:
+    """GET one caIssuers URL within `timeout` seconds overall. Never raises."""
+    start = time.perf_counter()
+
+    def elapsed() -> float:
+        return (time.perf_counter() - start) * 1000
+
+    try:
+        status, content_type, certs = await asyncio.wait_for(_fetch(url, max_bytes), timeout)
+    except _StatusFault as exc:
+        return AiaFetch(url, False, (), str(exc), elapsed(), exc.content_type, exc.status)
+    except _Fault as exc:
+        return AiaFetch(url, False, (), str(exc), elapsed())
+    except (TimeoutError, asyncio.TimeoutError):
+        return AiaFetch(url, False, (), f"timed out after {timeout:g} s", elapsed())
+    except Exception as exc:  # a fault is data, whatever its kind
+        return AiaFetch(url, False, (), f"{type(exc).__name__}: {exc}", elapsed())
+    return AiaFetch(url, True, certs, None, elapsed(), content_type, status)

@@ -1,0 +1,268 @@
+"""Ask DNS where a name points: A, AAAA, the CNAME chain and CAA, with dnspython.
+
+I/O only. NXDOMAIN, no data, SERVFAIL and timeouts are answers (data), not
+exceptions. Uses the system resolver configuration, or the given nameservers.
+Values (addresses, CAA records, CNAME targets) are kept exactly as received, in
+dnspython's text form; renderers make them safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import dns.asyncresolver
+import dns.exception
+import dns.message
+import dns.name
+import dns.nameserver
+import dns.rdataclass
+import dns.rdatatype
+import dns.resolver
+
+RESOLV_CONF = "/etc/resolv.conf"  # the system configuration, read when no nameservers are given
+MAX_CAA_LEVELS = 10  # RFC 8659 climbs to (not including) the root; real names are rarely deeper
+MAX_CHAIN_SHOWN = 32  # CNAME hops we record from one response (loops stop at the first repeat)
+
+
+@dataclass(frozen=True)
+class Nameserver:
+    address: str
+    port: int = 53
+
+    def __str__(self) -> str:
+        return f"[{self.address}]:{self.port}" if ":" in self.address else f"{self.address}:{self.port}"
+
+
+@dataclass(frozen=True)
+class DnsLookup:
+    """One question (name, type) to one resolver configuration and what came back."""
+
+    qname: str
+    rtype: str  # "A", "AAAA", "CAA", "CNAME"
+    status: str  # "ok" | "nxdomain" | "nodata" | "servfail" | "timeout" | "error"
+    values: tuple[str, ...] = ()  # rdata as text, exactly as received
+    ttl: int | None = None
+    cname_chain: tuple[str, ...] = ()  # owner names followed, first = qname; () without CNAMEs
+    nameserver: str = "system"
+    error_detail: str | None = None
+    elapsed_ms: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["values"] = list(self.values)
+        data["cname_chain"] = list(self.cname_chain)
+        return data
+
+
+@dataclass(frozen=True)
+class DnsResult:
+    name: str  # the A-label asked for
+    nameservers: tuple[str, ...]  # as text; ("system",) when the system configuration was used
+    lookups: tuple[DnsLookup, ...]
+    cname_chain: tuple[str, ...]  # from the A lookup (or AAAA when A had none)
+    addresses: tuple[str, ...]  # A then AAAA, de-duplicated, in answer order
+    caa: tuple[str, ...]  # CAA records that apply (climbing to the parent as RFC 8659 says)
+    status: str  # overall: "ok" | "nxdomain" | "no-address" | "timeout" | "error"
+    error_detail: str | None = None
+    caa_owner: str | None = None  # the name whose CAA set applies (the name itself or a parent)
+
+    def lookup(self, rtype: str) -> DnsLookup | None:
+        """The lookup of `rtype` for the name itself (CAA: the first level asked)."""
+        return next((item for item in self.lookups if item.rtype == rtype), None)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "nameservers": list(self.nameservers),
+            "status": self.status,
+            "error_detail": self.error_detail,
+            "addresses": list(self.addresses),
+            "cname_chain": list(self.cname_chain),
+            "caa": list(self.caa),
+            "caa_owner": self.caa_owner,
+            "lookups": [item.to_json() for item in self.lookups],
+        }
+
+
+def _text(name: dns.name.Name) -> str:
+    return name.to_text(omit_final_dot=True)
+
+
+def _cname_chain(response: dns.message.Message | None, qname: dns.name.Name) -> tuple[str, ...]:
+    """The owner names a response's CNAMEs lead through, first = qname; () when there are none."""
+    if response is None:
+        return ()
+    chain = [qname]
+    owner = qname
+    seen = {qname}
+    for _ in range(MAX_CHAIN_SHOWN):
+        try:
+            rrset = response.find_rrset(response.answer, owner, dns.rdataclass.IN, dns.rdatatype.CNAME)
+        except KeyError:
+            break
+        owner = rrset[0].target
+        chain.append(owner)
+        if owner in seen:  # a loop: show where it closes, then stop
+            break
+        seen.add(owner)
+    return tuple(_text(n) for n in chain) if len(chain) > 1 else ()
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text
+
+
+def _failed_response(errors: Sequence[tuple[object, ...]]) -> dns.message.Message | None:
+    for err in errors:
+        if len(err) > 4 and isinstance(err[4], dns.message.Message):
+            return err[4]
+    return None
+
+
+async def _lookup(
+    resolver: dns.asyncresolver.Resolver, qname: dns.name.Name, rtype: str, timeout: float, label: str
+) -> DnsLookup:
+    """One question, bounded by `timeout`; every outcome is a DnsLookup."""
+    start = time.monotonic()
+
+    def done(status: str, **fields: object) -> DnsLookup:
+        elapsed = (time.monotonic() - start) * 1000
+        fields = {"nameserver": label, **fields}
+        return DnsLookup(_text(qname), rtype, status, elapsed_ms=elapsed, **fields)  # type: ignore[arg-type]
+
+    try:
+        # dnspython enforces `lifetime`; the outer bound is only a safety net for the ~2× promise.
+        async with asyncio.timeout(timeout * 1.5 + 0.25):
+            answer = await resolver.resolve(qname, rtype, lifetime=timeout, search=False)
+    except dns.resolver.NXDOMAIN as exc:
+        responses = list(exc.kwargs.get("responses", {}).values())
+        chain = _cname_chain(responses[0] if responses else None, qname)
+        return done("nxdomain", cname_chain=chain, error_detail=_one_line(exc))
+    except dns.resolver.NoAnswer as exc:
+        chain = _cname_chain(exc.kwargs.get("response"), qname)
+        return done("nodata", cname_chain=chain)
+    except (dns.resolver.LifetimeTimeout, TimeoutError) as exc:
+        detail = _one_line(exc) if str(exc) else f"no answer within {timeout:g} s"
+        return done("timeout", error_detail=detail)
+    except dns.resolver.NoNameservers as exc:
+        errors = exc.kwargs.get("errors", [])
+        servfail = bool(errors) and all(len(err) > 3 and err[3] == "SERVFAIL" for err in errors)
+        chain = _cname_chain(_failed_response(errors), qname)
+        return done("servfail" if servfail else "error", cname_chain=chain, error_detail=_one_line(exc))
+    except (dns.exception.DNSException, OSError, ValueError) as exc:
+        return done("error", error_detail=_one_line(exc))
+    rrset = answer.rrset
+    values = tuple(rdata.to_text() for rdata in rrset) if rrset is not None else ()
+    return done(
+        "ok" if values else "nodata",
+        values=values,
+        ttl=rrset.ttl if rrset is not None else None,
+        cname_chain=_cname_chain(answer.response, qname),
+        nameserver=str(Nameserver(str(answer.nameserver), int(answer.port))),
+    )
+
+
+async def _caa(
+    resolver: dns.asyncresolver.Resolver, qname: dns.name.Name, timeout: float, label: str
+) -> tuple[tuple[DnsLookup, ...], tuple[str, ...], str | None]:
+    """RFC 8659 §3: the closest CAA set from the name towards (not including) the root.
+
+    All levels are asked at once so the climb costs one timeout; the lookups kept
+    are those a sequential climb would have made, up to the decisive one.
+    """
+    levels = [qname]
+    while len(levels) < MAX_CAA_LEVELS and len(levels[-1]) > 2:  # > 2 labels: something above the TLD
+        levels.append(levels[-1].parent())
+    found = await asyncio.gather(*(_lookup(resolver, level, "CAA", timeout, label) for level in levels))
+    kept: list[DnsLookup] = []
+    for item in found:
+        kept.append(item)
+        if item.status == "ok":
+            return tuple(kept), item.values, item.qname
+        if item.status not in ("nodata", "nxdomain"):
+            break  # unknown at this level: the CAA set that applies cannot be known
+    return tuple(kept), (), None
+
+
+def _overall(a: DnsLookup, aaaa: DnsLookup, addresses: Sequence[str]) -> tuple[str, str | None]:
+    pair = (a, aaaa)
+    statuses = {item.status for item in pair}
+    detail = next((item.error_detail for item in pair if item.error_detail), None)
+    if addresses:
+        return "ok", None
+    if "nxdomain" in statuses:
+        return "nxdomain", None
+    if statuses == {"nodata"}:
+        return "no-address", None
+    if statuses == {"timeout"}:
+        return "timeout", detail
+    if statuses & {"servfail", "error"}:
+        return "error", next((i.error_detail for i in pair if i.status in ("servfail", "error")), detail)
+    return "timeout", detail  # no data for one type, the other timed out
+
+
+def _error_result(name: str, labels: tuple[str, ...], detail: str) -> DnsResult:
+    return DnsResult(name, labels, (), (), (), (), "error", detail)
+
+
+def _make_resolver(
+    nameservers: Sequence[Nameserver] | None, timeout: float, resolv_conf: str
+) -> dns.asyncresolver.Resolver:
+    resolver = dns.asyncresolver.Resolver(filename=resolv_conf, configure=not nameservers)
+    if nameservers:
+        for ns in nameservers:
+            ipaddress.ip_address(ns.address)  # ValueError: dnspython would only time out on a name
+        resolver.nameservers = [dns.nameserver.Do53Nameserver(ns.address, ns.port) for ns in nameservers]
+    resolver.timeout = timeout
+    resolver.lifetime = timeout
+    resolver.cache = None
+    return resolver
+
+
+async def resolve(
+    name: str, nameservers: Sequence[Nameserver] | None, timeout: float, *, resolv_conf: str = RESOLV_CONF
+) -> DnsResult:
+    """All lookups for `name`, each bounded by `timeout`; the whole call ends within ~2× timeout.
+
+    An IP literal needs no lookup: it comes back as its own address. A missing
+    or unusable system configuration is an `error` result, never an exception.
+    """
+    name = name.rstrip(".") if name not in ("", ".") else name
+    labels = tuple(str(ns) for ns in nameservers) if nameservers else ("system",)
+    try:
+        literal = str(ipaddress.ip_address(name))
+    except ValueError:
+        literal = None
+    if literal is not None:
+        return DnsResult(name, labels, (), (), (literal,), (), "ok")
+    try:
+        qname = dns.name.from_text(name)
+        if qname == dns.name.root:
+            raise ValueError("empty name")
+        resolver = _make_resolver(nameservers, timeout, resolv_conf)
+    except (dns.exception.DNSException, OSError, ValueError) as exc:
+        return _error_result(name, labels, _one_line(exc))
+    label = ",".join(labels)
+    a, aaaa, (caa_lookups, caa, caa_owner) = await asyncio.gather(
+        _lookup(resolver, qname, "A", timeout, label),
+        _lookup(resolver, qname, "AAAA", timeout, label),
+        _caa(resolver, qname, timeout, label),
+    )
+    addresses = tuple(dict.fromkeys((*a.values, *aaaa.values)))
+    status, detail = _overall(a, aaaa, addresses)
+    return DnsResult(
+        name=name,
+        nameservers=labels,
+        lookups=(a, aaaa, *caa_lookups),
+        cname_chain=a.cname_chain or aaaa.cname_chain,
+        addresses=addresses,
+        caa=caa,
+        status=status,
+        error_detail=detail,
+        caa_owner=caa_owner,
+    )

@@ -1,0 +1,61 @@
+"""One handshake made the way a real mTLS client makes it: with the user's certificate.
+
+I/O only, and a thin layer: the TLS work is `probe.tls.fetch` (which reads
+after the handshake, because TLS 1.3 servers reject a client certificate on
+the client's first read, and sends a minimal HTTP request so nginx-style
+HTTP-level rejections are seen). Faults come back as data in the `Handshake`.
+"""
+
+from __future__ import annotations
+
+from tlsdoctor.probe.clientfiles import ClientMaterial
+from tlsdoctor.probe.tls import ClientCredentials, Handshake, SniMode, fetch
+
+
+async def handshake_with_client(
+    address: str,
+    port: int,
+    server_name: str | None,
+    timeout: float,
+    credentials: ClientCredentials | None,
+    *,
+    http: bool = True,
+) -> Handshake:
+    """Connect to `address:port` with SNI `server_name` (None: no SNI) presenting `credentials`.
+
+    `credentials=None` shows what the server does to a client without a
+    certificate (requires one? which CAs does it accept?). With `http`, a
+    `GET /` with `Host: server_name` (or the address) follows the handshake.
+    """
+    mode = SniMode.SNI if server_name else SniMode.NO_SNI
+    return await fetch(
+        address,
+        port,
+        server_name,
+        mode,
+        timeout,
+        client=credentials,
+        read_after_handshake=True,
+        http_host=(server_name or address) if http else None,
+    )
+
+
+async def handshake_for_material(
+    address: str,
+    port: int,
+    server_name: str | None,
+    timeout: float,
+    material: ClientMaterial | None,
+    *,
+    http: bool = True,
+) -> Handshake | None:
+    """Like `handshake_with_client`, but never connects with a key that does not match the
+    certificate (returns None: `mtls-key-mismatch` is already known, and the TLS library
+    would refuse the pair anyway)."""
+    if material is not None and not material.key_matches:
+        return None
+    credentials = material.to_credentials() if material is not None else None
+    return await handshake_with_client(address, port, server_name, timeout, credentials, http=http)
+
+
+__all__ = ["handshake_for_material", "handshake_with_client"]

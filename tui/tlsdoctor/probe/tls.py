@@ -1,0 +1,717 @@
+"""Fetch what a TLS server presents: one handshake per address and SNI mode.
+
+I/O only. Verification never happens here: the fetch accepts any certificate
+and records the chain exactly as the server sent it (DER, in order), so the
+analysis can say what is wrong with it. Faults (refused, timeout, not TLS,
+alerts) come back as data in `Handshake`, never as exceptions.
+
+How: pyOpenSSL over memory BIOs, driven by a non-blocking socket and a select
+loop against ONE deadline for the whole attempt (connect + handshake +
+optional read), so a server that drips one byte at a time still ends on time.
+pyOpenSSL rather than `ssl` because it exposes the whole presented chain, the
+CA names of a CertificateRequest and the alerts received (info callback).
+Each attempt runs in its own short-lived thread (bounded by its deadline).
+A client private key stays in memory and never appears in any output.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import errno
+import hashlib
+import ipaddress
+import os
+import select
+import socket
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from OpenSSL import SSL
+
+BOGUS_SNI = "tlsdoctor-unknown-name.invalid"
+
+# Texts this module writes itself into `error_detail` (stable, English, data:
+# renderers translate by `error`, they do not show these raw).
+DETAIL_SILENT_CLOSE = "closed after handshake without an alert"
+DETAIL_CLOSE_NOTIFY = "closed after handshake without a response"
+DETAIL_NO_RESPONSE = "no response after the handshake"
+
+_READ_LIMIT = 64 * 1024
+_BODY_EXCERPT = 200
+_STATE_CERT_REQUEST = b"SSLv3/TLS read server certificate request"
+_STATE_WRITE_CLIENT_CERT = b"SSLv3/TLS write client certificate"
+_NOT_TLS_REASONS = ("wrong version number", "packet length too long", "http request", "unexpected record")
+
+
+class SniMode(StrEnum):
+    """Which server name the ClientHello carries."""
+
+    SNI = "sni"  # the target's A-label (what a real client sends)
+    NO_SNI = "no-sni"  # none at all (old clients, IP-literal targets)
+    BOGUS = "bogus-sni"  # a name the server cannot know: shows its default certificate
+
+
+class FetchError(StrEnum):
+    REFUSED = "refused"  # TCP RST on connect
+    TIMEOUT = "timeout"  # connect or handshake did not finish in time
+    UNREACHABLE = "unreachable"  # no route / address family unavailable / other OS error
+    NOT_TLS = "not-tls"  # the peer spoke something else (HTTP, SSH, garbage)
+    RESET = "reset"  # the peer closed or reset the connection mid-handshake
+    HANDSHAKE = "handshake"  # a TLS-level failure (alert received, protocol error)
+
+
+@dataclass(frozen=True)
+class ClientCredentials:
+    """A client certificate (leaf first, then the chain to send) and its key, in memory.
+
+    The key never leaves this object: no repr, no output.
+    """
+
+    chain_der: tuple[bytes, ...]
+    key_pem: bytes
+
+    def __repr__(self) -> str:  # never print key material
+        return f"ClientCredentials(certs={len(self.chain_der)})"
+
+    @classmethod
+    def from_pem(cls, certs_pem: bytes, key_pem: bytes) -> ClientCredentials:
+        """From a PEM bundle (leaf first, then the chain to send) and a PEM key.
+
+        Raises ValueError when the bundle holds no certificate; the key is not
+        parsed here (a bad key becomes a handshake result, not an exception).
+        """
+        certs = x509.load_pem_x509_certificates(certs_pem)
+        return cls(
+            chain_der=tuple(c.public_bytes(serialization.Encoding.DER) for c in certs),
+            key_pem=key_pem,
+        )
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class Handshake:
+    """One TLS handshake attempt against one address, as seen on the wire."""
+
+    address: str
+    port: int
+    sni_mode: SniMode
+    server_name: str | None  # the SNI actually sent (None for NO_SNI)
+    ok: bool  # handshake completed
+    presented_chain: tuple[bytes, ...] = ()  # DER, exactly as sent, leaf first (kept even if the handshake then failed)
+    protocol: str | None = None  # "TLSv1.3"
+    cipher: str | None = None
+    error: FetchError | None = None
+    error_detail: str | None = None  # the library's one-line text
+    alert: int | None = None  # TLS alert number received from the peer, if any
+    alert_during: str | None = None  # "handshake" or "read" (TLS 1.3 rejects client certs on read)
+    elapsed_ms: float = 0.0
+    certificate_requested: bool = False  # the server sent a CertificateRequest
+    acceptable_client_cas: tuple[str, ...] = ()  # RFC 4514 names from the CertificateRequest
+    client_cert_sent: bool = False
+    http_status: int | None = None  # when a minimal HTTP request was made after the handshake
+    http_reason: str | None = None
+    http_body_excerpt: str | None = None  # first bytes of the body, decoded leniently
+    # Added by the implementation (defaults keep the contract):
+    bytes_after_handshake: int = 0  # application bytes read after the handshake
+    phase: str | None = None  # where it ended badly: "connect", "handshake", "read"
+
+    @property
+    def leaf_der(self) -> bytes | None:
+        return self.presented_chain[0] if self.presented_chain else None
+
+    @property
+    def leaf_sha256(self) -> str | None:
+        """Hex SHA-256 of the leaf's DER: the identity used to compare certificates."""
+        return hashlib.sha256(self.presented_chain[0]).hexdigest() if self.presented_chain else None
+
+    @property
+    def chain_sha256(self) -> tuple[str, ...]:
+        return tuple(hashlib.sha256(der).hexdigest() for der in self.presented_chain)
+
+    def chain_certificates(self) -> tuple[x509.Certificate, ...]:
+        """The presented chain parsed (a certificate that does not parse is skipped)."""
+        certs = []
+        for der in self.presented_chain:
+            try:
+                certs.append(x509.load_der_x509_certificate(der))
+            except ValueError:
+                continue
+        return tuple(certs)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "address": self.address,
+            "port": self.port,
+            "sni_mode": self.sni_mode.value,
+            "server_name": self.server_name,
+            "ok": self.ok,
+            "protocol": self.protocol,
+            "cipher": self.cipher,
+            "error": self.error.value if self.error is not None else None,
+            "error_detail": self.error_detail,
+            "alert": self.alert,
+            "alert_during": self.alert_during,
+            "phase": self.phase,
+            "elapsed_ms": round(self.elapsed_ms, 1),
+            "chain_sha256": list(self.chain_sha256),
+            "chain_pem": [_der_to_pem(der) for der in self.presented_chain],
+            "certificate_requested": self.certificate_requested,
+            "acceptable_client_cas": list(self.acceptable_client_cas),
+            "client_cert_sent": self.client_cert_sent,
+            "http_status": self.http_status,
+            "http_reason": self.http_reason,
+            "http_body_excerpt": self.http_body_excerpt,
+            "bytes_after_handshake": self.bytes_after_handshake,
+        }
+
+
+def _der_to_pem(der: bytes) -> str:
+    body = base64.b64encode(der).decode("ascii")
+    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+    return "-----BEGIN CERTIFICATE-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE-----\n"
+
+
+# ---------------------------------------------------------------------------
+# One attempt, synchronous (runs in its own thread)
+# ---------------------------------------------------------------------------
+
+
+class _Deadline(Exception):
+    """The attempt's single deadline passed."""
+
+
+class _PeerClosed(Exception):
+    """The socket reached EOF (FIN) while we waited for more."""
+
+
+_REFUSED = {errno.ECONNREFUSED}
+_RESET = {errno.ECONNRESET, errno.EPIPE, errno.ECONNABORTED}
+_TIMEOUT = {errno.ETIMEDOUT}
+
+
+def _os_error_kind(code: int | None) -> FetchError:
+    if code in _REFUSED:
+        return FetchError.REFUSED
+    if code in _RESET:
+        return FetchError.RESET
+    if code in _TIMEOUT:
+        return FetchError.TIMEOUT
+    return FetchError.UNREACHABLE  # EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL, EAFNOSUPPORT, …
+
+
+def _os_error_text(exc: OSError) -> str:
+    if exc.errno is not None:
+        return f"[Errno {exc.errno}] {exc.strerror or errno.errorcode.get(exc.errno, '')}".strip()
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _ssl_error_text(exc: SSL.Error) -> str:
+    """The library's reasons on one line, e.g. "tlsv13 alert certificate required"."""
+    if exc.args and isinstance(exc.args[0], list):
+        reasons = [str(item[-1]) for item in exc.args[0] if item and item[-1]]
+        if reasons:
+            return "; ".join(dict.fromkeys(reasons))
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def _looks_like_tls(first: bytes) -> bool:
+    """A TLS record starts with a content type 20..24 and a major version 3."""
+    if not first:
+        return True  # nothing seen: no evidence either way
+    if len(first) >= 1 and not 20 <= first[0] <= 24:
+        return False
+    return len(first) < 2 or first[1] == 3
+
+
+class _Attempt:
+    """The mutable state of one attempt; turned into a frozen `Handshake` at the end."""
+
+    def __init__(
+        self,
+        address: str,
+        port: int,
+        server_name: str | None,
+        sni_mode: SniMode,
+        timeout: float,
+        client: ClientCredentials | None,
+        read_after_handshake: bool,
+        http_host: str | None,
+        read_window: float | None = None,
+    ) -> None:
+        self.address = address
+        self.port = port
+        self.sni_mode = sni_mode
+        self.sent_name = _sni_to_send(server_name, sni_mode)
+        self.client = client
+        self.read_after_handshake = read_after_handshake
+        self.http_host = http_host
+        self.read_window = read_window
+        self.start = time.monotonic()
+        self.deadline = self.start + max(timeout, 0.0)
+        self.timeout = timeout
+        self.sock: socket.socket | None = None
+        self.conn: SSL.Connection | None = None
+        self.first_bytes = b""
+        self.eof = False
+        self.alert: int | None = None
+        self.alert_during: str | None = None
+        self.handshake_done = False
+        self.cert_requested = False
+        self.client_cert_written = False
+        self.ca_names: tuple[str, ...] = ()
+        self.result: dict[str, object] = {}
+
+    # socket plumbing -------------------------------------------------------
+    def _remaining(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise _Deadline
+        return left
+
+    def _wait(self, *, read: bool) -> None:
+        assert self.sock is not None
+        rl, wl = ([self.sock], []) if read else ([], [self.sock])
+        while True:
+            r, w, _ = select.select(rl, wl, [], self._remaining())
+            if r or w:
+                return
+
+    def _send_all(self, data: bytes) -> None:
+        assert self.sock is not None
+        view = memoryview(data)
+        while view:
+            self._wait(read=False)
+            try:
+                sent = self.sock.send(view)
+            except BlockingIOError:
+                continue
+            view = view[sent:]
+
+    def _flush(self) -> None:
+        """Send what OpenSSL wrote into its outgoing memory BIO."""
+        assert self.conn is not None
+        while True:
+            try:
+                data = self.conn.bio_read(65536)
+            except SSL.WantReadError:
+                return
+            if not data:
+                return
+            self._send_all(data)
+
+    def _feed(self) -> None:
+        """Wait for bytes from the peer (within the deadline) and give them to OpenSSL."""
+        assert self.sock is not None and self.conn is not None
+        if self.eof:
+            raise _PeerClosed
+        self._wait(read=True)
+        try:
+            data = self.sock.recv(65536)
+        except BlockingIOError:
+            return
+        if not data:
+            self.eof = True
+            self.conn.bio_shutdown()
+            return
+        if len(self.first_bytes) < 16:
+            self.first_bytes += data[: 16 - len(self.first_bytes)]
+        self.conn.bio_write(data)
+
+    def _connect(self) -> None:
+        family = socket.AF_INET6 if ":" in self.address else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
+        self.sock.setblocking(False)
+        code = self.sock.connect_ex((self.address, self.port))
+        if code in (errno.EINPROGRESS, errno.EAGAIN, errno.EWOULDBLOCK):
+            self._wait(read=False)
+            code = self.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if code:
+            raise OSError(code, os.strerror(code))
+
+    # TLS ---------------------------------------------------------------------
+    def _info(self, conn: SSL.Connection, where: int, ret: int) -> None:
+        """Records alerts and the CertificateRequest as OpenSSL walks its state machine.
+
+        The CertificateRequest: the client's state machine passes through the
+        state "read server certificate request" exactly when it has parsed
+        one (TLS 1.2 and 1.3 alike); the CA list alone cannot tell, since a
+        server may request a certificate with an empty list.
+        """
+        try:
+            if where & SSL.SSL_CB_READ_ALERT == SSL.SSL_CB_READ_ALERT:  # not our own alerts
+                level, description = ret >> 8, ret & 0xFF
+                if (level == 2 or description != 0) and self.alert is None:
+                    self.alert = description
+                    self.alert_during = "read" if self.handshake_done else "handshake"
+            elif where & SSL.SSL_CB_LOOP:
+                state = conn.get_state_string()
+                if state == _STATE_CERT_REQUEST:
+                    self.cert_requested = True
+                elif state == _STATE_WRITE_CLIENT_CERT:
+                    self.client_cert_written = True
+        except Exception:  # a callback must never raise into OpenSSL
+            return
+
+    def _context(self) -> SSL.Context:
+        ctx = SSL.Context(SSL.TLS_CLIENT_METHOD)
+        ctx.set_verify(SSL.VERIFY_NONE)
+        ctx.set_min_proto_version(SSL.TLS1_2_VERSION)
+        # See what the server sends even with weak keys or SHA-1 signatures:
+        # judging them is the analysis' job, refusing them here would hide them.
+        ctx.set_cipher_list(b"DEFAULT:@SECLEVEL=0")
+        ctx.set_info_callback(self._info)
+        if self.client is not None:
+            _load_client(ctx, self.client)
+        return ctx
+
+    def _handshake(self) -> None:
+        assert self.conn is not None
+        while True:
+            try:
+                self.conn.do_handshake()
+                break
+            except SSL.WantReadError:
+                self._flush()
+                self._feed()
+        self.handshake_done = True
+        self._flush()  # TLS 1.3: the client's Certificate/Finished go out now
+
+    def _read(self) -> None:
+        """After the handshake: optional GET, then read until close or deadline."""
+        assert self.conn is not None
+        if self.http_host is not None:
+            host = "".join(ch for ch in self.http_host if ch.isprintable() and ch not in "\r\n")
+            request = f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode(
+                "ascii", errors="replace"
+            )
+            self.conn.sendall(request)
+            self._flush()
+        if self.read_window is not None:
+            self.deadline = min(self.deadline, time.monotonic() + max(self.read_window, 0.0))
+        buffer = b""
+        ending = "deadline"
+        while len(buffer) < _READ_LIMIT:
+            try:
+                chunk = self.conn.recv(_READ_LIMIT - len(buffer))
+            except SSL.WantReadError:
+                try:
+                    self._flush()
+                    self._feed()
+                except _Deadline:
+                    break
+                except _PeerClosed:
+                    ending = "eof"
+                    break
+                continue
+            except SSL.ZeroReturnError:
+                ending = "close_notify"
+                break
+            except SSL.SysCallError as exc:
+                if exc.args and exc.args[0] in (-1, 0):
+                    ending = "eof"
+                    break
+                raise OSError(exc.args[0], str(exc.args[1]) if len(exc.args) > 1 else "") from exc
+            if not chunk:
+                ending = "eof"
+                break
+            buffer += chunk
+        self.result["bytes_after_handshake"] = len(buffer)
+        if buffer:
+            self._parse_http(buffer)
+        elif ending == "eof":
+            self.result.update(error=FetchError.RESET, error_detail=DETAIL_SILENT_CLOSE, phase="read")
+        elif ending == "close_notify":
+            self.result.update(error=FetchError.RESET, error_detail=DETAIL_CLOSE_NOTIFY, phase="read")
+        elif self.http_host is not None:
+            self.result.update(error=FetchError.TIMEOUT, error_detail=DETAIL_NO_RESPONSE, phase="read")
+
+    def _parse_http(self, data: bytes) -> None:
+        head, _, body = data.partition(b"\r\n\r\n")
+        status_line = head.split(b"\r\n", 1)[0].decode("latin-1")
+        parts = status_line.split(" ", 2)
+        if len(parts) >= 2 and parts[0].startswith("HTTP/") and parts[1].isdigit():
+            self.result["http_status"] = int(parts[1])
+            self.result["http_reason"] = parts[2] if len(parts) > 2 else ""
+            self.result["http_body_excerpt"] = body.decode("utf-8", errors="replace")[:_BODY_EXCERPT]
+        else:
+            self.result["http_body_excerpt"] = data.decode("utf-8", errors="replace")[:_BODY_EXCERPT]
+
+    # the whole attempt -------------------------------------------------------
+    def run(self) -> Handshake:
+        phase = "connect"
+        try:
+            try:
+                ipaddress.ip_address(self.address)
+            except ValueError:
+                raise OSError(errno.EADDRNOTAVAIL, "not an IP address") from None
+            try:
+                ctx = self._context()
+            except _CredentialError as exc:
+                self.result.update(error=FetchError.HANDSHAKE, error_detail=str(exc), phase="connect")
+                return self._finish(ok=False)
+            self._connect()
+            phase = "handshake"
+            self.conn = SSL.Connection(ctx, None)
+            self.conn.set_connect_state()
+            if self.sent_name is not None:
+                self.conn.set_tlsext_host_name(_ascii_name(self.sent_name))
+            self._handshake()
+            self._record_session()
+            if self.read_after_handshake:
+                phase = "read"
+                self._read()
+            return self._finish(ok=True)
+        except _Deadline:
+            self.result.update(
+                error=FetchError.TIMEOUT,
+                error_detail=_timeout_text(phase, self.timeout),
+                phase=phase,
+            )
+        except _PeerClosed:
+            self._classify_eof(phase)
+        except SSL.SysCallError as exc:
+            code = exc.args[0] if exc.args else -1
+            if isinstance(code, int) and code > 0:
+                self._classify_os(OSError(code, os.strerror(code)), phase)
+            else:
+                self._classify_eof(phase)
+        except SSL.Error as exc:
+            self._classify_ssl(exc, phase)
+        except OSError as exc:
+            self._classify_os(exc, phase)
+        if self.conn is not None:
+            # Also after a failure: a TLS 1.2 server that refuses us for lack of a
+            # client certificate has already sent its own chain.
+            self._record_session()
+        return self._finish(ok=self.handshake_done)
+
+    def _record_session(self) -> None:
+        assert self.conn is not None
+        if "presented_chain" in self.result:
+            return
+        try:
+            chain = self.conn.get_peer_cert_chain(as_cryptography=True) or []
+        except Exception:
+            chain = []
+        if chain:
+            self.result["presented_chain"] = tuple(c.public_bytes(serialization.Encoding.DER) for c in chain)
+        if self.handshake_done:
+            self.result["protocol"] = self.conn.get_protocol_version_name()
+            self.result["cipher"] = self.conn.get_cipher_name()
+
+    def _classify_eof(self, phase: str) -> None:
+        if phase == "read":
+            self.result.update(error=FetchError.RESET, error_detail=DETAIL_SILENT_CLOSE, phase=phase)
+        elif not _looks_like_tls(self.first_bytes):
+            self.result.update(error=FetchError.NOT_TLS, error_detail=_not_tls_text(self.first_bytes), phase=phase)
+        elif self.alert is not None:
+            self.result.update(
+                error=FetchError.HANDSHAKE, error_detail=f"alert {self.alert} then connection closed", phase=phase
+            )
+        else:
+            self.result.update(error=FetchError.RESET, error_detail="unexpected eof while reading", phase=phase)
+
+    def _classify_os(self, exc: OSError, phase: str) -> None:
+        kind = _os_error_kind(exc.errno)
+        if phase == "read" and kind == FetchError.RESET and not self.result.get("bytes_after_handshake"):
+            self.result.update(error=FetchError.RESET, error_detail=DETAIL_SILENT_CLOSE, phase=phase)
+            return
+        self.result.update(error=kind, error_detail=_os_error_text(exc), phase=phase)
+
+    def _classify_ssl(self, exc: SSL.Error, phase: str) -> None:
+        text = _ssl_error_text(exc)
+        if self.alert is None and (
+            not _looks_like_tls(self.first_bytes) or any(r in text for r in _NOT_TLS_REASONS)
+        ) and phase == "handshake":
+            self.result.update(error=FetchError.NOT_TLS, error_detail=text, phase=phase)
+            return
+        self.result.update(error=FetchError.HANDSHAKE, error_detail=text, phase=phase)
+
+    def _finish(self, *, ok: bool) -> Handshake:
+        if self.conn is not None:
+            self._collect_ca_names()
+        if self.sock is not None:
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+        result = dict(self.result)
+        if self.alert is not None:
+            result["alert"] = self.alert
+            result["alert_during"] = self.alert_during
+            if self.alert_during == "read" and result.get("error") is None:
+                result["error"] = FetchError.HANDSHAKE
+        return Handshake(
+            address=self.address,
+            port=self.port,
+            sni_mode=self.sni_mode,
+            server_name=self.sent_name,
+            ok=ok,
+            elapsed_ms=(time.monotonic() - self.start) * 1000.0,
+            certificate_requested=self.cert_requested,
+            acceptable_client_cas=self.ca_names,
+            client_cert_sent=self.client is not None and self.cert_requested and self.client_cert_written,
+            **result,  # type: ignore[arg-type]
+        )
+
+    def _collect_ca_names(self) -> None:
+        assert self.conn is not None
+        try:
+            names = self.conn.get_client_ca_list(as_cryptography=True)
+        except Exception:
+            return
+        self.ca_names = tuple(name.rfc4514_string() for name in names)
+
+
+class _CredentialError(Exception):
+    """The client certificate or key cannot be used (text never contains key material)."""
+
+
+def _load_client(ctx: SSL.Context, client: ClientCredentials) -> None:
+    if not client.chain_der:
+        raise _CredentialError("client certificate chain is empty")
+    try:
+        certs = [x509.load_der_x509_certificate(der) for der in client.chain_der]
+    except ValueError:
+        raise _CredentialError("client certificate could not be parsed") from None
+    try:
+        key = serialization.load_pem_private_key(client.key_pem, password=None)
+    except (ValueError, TypeError):
+        raise _CredentialError("client key could not be loaded") from None
+    try:
+        ctx.use_certificate(certs[0])
+        ctx.use_privatekey(key)  # type: ignore[arg-type]
+        ctx.check_privatekey()
+    except (SSL.Error, TypeError, ValueError):
+        raise _CredentialError("client key does not match the client certificate") from None
+    for cert in certs[1:]:
+        ctx.add_extra_chain_cert(cert)
+
+
+def _sni_to_send(server_name: str | None, mode: SniMode) -> str | None:
+    if mode == SniMode.BOGUS:
+        return BOGUS_SNI
+    if mode == SniMode.NO_SNI or not server_name:
+        return None
+    try:
+        ipaddress.ip_address(server_name.strip("[]"))
+    except ValueError:
+        return server_name
+    return None  # RFC 6066: no IP literals in SNI
+
+
+def _ascii_name(name: str) -> bytes:
+    try:
+        return name.encode("ascii")
+    except UnicodeEncodeError:
+        return name.encode("idna")
+
+
+def _timeout_text(phase: str, timeout: float) -> str:
+    return f"{phase} did not finish within {timeout:g} s"
+
+
+def _not_tls_text(first: bytes) -> str:
+    return f"peer did not answer with TLS (first bytes {first[:16]!r})"
+
+
+# ---------------------------------------------------------------------------
+# Async API
+# ---------------------------------------------------------------------------
+
+_T = TypeVar("_T")
+
+
+async def _in_thread(function: Callable[[], _T]) -> _T:
+    """Run `function` in a fresh daemon thread (not the default executor, which
+    has few workers on small machines and would serialise parallel fetches)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[_T] = loop.create_future()
+
+    def deliver(value: _T | None, error: BaseException | None) -> None:
+        if future.cancelled():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(value)  # type: ignore[arg-type]
+
+    def target() -> None:
+        value: _T | None = None
+        error: BaseException | None = None
+        try:
+            value = function()
+        except BaseException as exc:  # delivered to the awaiting task
+            error = exc
+        try:
+            loop.call_soon_threadsafe(deliver, value, error)
+        except RuntimeError:  # the loop closed meanwhile: nobody is waiting any more
+            pass
+
+    threading.Thread(target=target, name="tlsdoctor-fetch", daemon=True).start()
+    return await future
+
+
+async def fetch(
+    address: str,
+    port: int,
+    server_name: str | None,
+    sni_mode: SniMode,
+    timeout: float,
+    *,
+    client: ClientCredentials | None = None,
+    read_after_handshake: bool = False,
+    http_host: str | None = None,
+    read_window: float | None = None,
+) -> Handshake:
+    """One handshake; the whole call ends within `timeout` seconds.
+
+    `read_window` (an addition to the contract): with `read_after_handshake`,
+    stop reading this many seconds after the handshake even if the deadline
+    is further away (a server that accepted the client sends nothing until
+    asked; a TLS 1.3 rejection arrives within one round trip).
+    """
+    attempt = _Attempt(
+        address, port, server_name, sni_mode, timeout, client, read_after_handshake, http_host, read_window
+    )
+    return await _in_thread(attempt.run)
+
+
+async def fetch_all(
+    addresses: Sequence[str],
+    port: int,
+    server_name: str | None,
+    timeout: float,
+    *,
+    modes: Sequence[SniMode] = (SniMode.SNI, SniMode.NO_SNI, SniMode.BOGUS),
+    max_parallel: int = 16,
+) -> tuple[Handshake, ...]:
+    """Every address × mode in parallel (bounded); results in address order, then mode order."""
+    gate = asyncio.Semaphore(max(1, max_parallel))
+
+    async def one(address: str, mode: SniMode) -> Handshake:
+        async with gate:
+            return await fetch(address, port, server_name, mode, timeout)
+
+    jobs = [one(address, mode) for address in addresses for mode in modes]
+    return tuple(await asyncio.gather(*jobs))
+
+
+__all__ = [
+    "BOGUS_SNI",
+    "ClientCredentials",
+    "FetchError",
+    "Handshake",
+    "SniMode",
+    "fetch",
+    "fetch_all",
+]

@@ -1,0 +1,131 @@
+"""Load the trust stores real clients use: system (OpenSSL's defaults), certifi, and `--ca` files.
+
+I/O only (reads files). The system store is what curl, OpenSSL and git see on
+this machine (`ssl.get_default_verify_paths()`: cafile and capath); certifi is
+what requests and httpx see; `--ca` files are user input, so a bad one is
+`BadInput`. The system and certifi loads are cached for the process: they take
+tens of milliseconds and do not change during a run.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import ssl
+import time
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+
+from tlsdoctor.analysis.chain import TrustAnchors
+from tlsdoctor.errors import BadInput
+
+_MAX_CAPATH_FILES = 5000  # a sane bound on /etc/ssl/certs
+
+
+def _certs_from_bytes(data: bytes) -> list[x509.Certificate]:
+    """PEM bundle or a single DER certificate; raises ValueError when neither."""
+    with warnings.catch_warnings():  # old roots with odd serials are still roots
+        warnings.simplefilter("ignore")
+        if b"-----BEGIN" in data:
+            return list(x509.load_pem_x509_certificates(data))
+        return [x509.load_der_x509_certificate(data)]
+
+
+def _read_quietly(path: Path) -> list[x509.Certificate]:
+    try:
+        return _certs_from_bytes(path.read_bytes())
+    except (OSError, ValueError):
+        return []
+
+
+def _unique(certs: Sequence[x509.Certificate]) -> tuple[x509.Certificate, ...]:
+    seen: set[bytes] = set()
+    out = []
+    for cert in certs:
+        fp = cert.fingerprint(hashes.SHA256())
+        if fp not in seen:
+            seen.add(fp)
+            out.append(cert)
+    return tuple(out)
+
+
+@functools.cache
+def system_store() -> tuple[tuple[x509.Certificate, ...], tuple[str, ...], float]:
+    """(certificates, sources, load milliseconds) from OpenSSL's default verify paths."""
+    start = time.perf_counter()
+    paths = ssl.get_default_verify_paths()
+    certs: list[x509.Certificate] = []
+    sources: list[str] = []
+    for cafile in {paths.cafile, paths.openssl_cafile} - {None, ""}:
+        path = Path(str(cafile))
+        if path.is_file():
+            loaded = _read_quietly(path)
+            if loaded:
+                certs += loaded
+                sources.append(str(path))
+    for capath in {paths.capath, paths.openssl_capath} - {None, ""}:
+        directory = Path(str(capath))
+        if not directory.is_dir():
+            continue
+        count = 0
+        for entry in sorted(os.scandir(directory), key=lambda e: e.name):
+            if count >= _MAX_CAPATH_FILES:
+                break
+            if entry.name.endswith((".pem", ".crt", ".0", ".1", ".der", ".cer")) and entry.is_file():
+                certs += _read_quietly(Path(entry.path))
+                count += 1
+        if count:
+            sources.append(str(directory))
+    return _unique(certs), tuple(sources), (time.perf_counter() - start) * 1000
+
+
+@functools.cache
+def certifi_store() -> tuple[tuple[x509.Certificate, ...], tuple[str, ...], float]:
+    start = time.perf_counter()
+    try:
+        import certifi
+
+        where = certifi.where()
+    except Exception:
+        return (), (), 0.0
+    certs = _read_quietly(Path(where))
+    return _unique(certs), (where,), (time.perf_counter() - start) * 1000
+
+
+def load_ca_file(path: str) -> tuple[x509.Certificate, ...]:
+    """One `--ca` file (PEM bundle or DER). Bad or unreadable → BadInput."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise BadInput(f"cannot read CA file {path!r}: {exc.strerror or exc}") from None
+    try:
+        certs = _certs_from_bytes(data)
+    except ValueError:
+        raise BadInput(f"CA file {path!r} holds no PEM or DER certificate") from None
+    if not certs:
+        raise BadInput(f"CA file {path!r} holds no certificates")
+    return tuple(certs)
+
+
+def load_trust_anchors(ca_files: Sequence[str] = (), *, system: bool = True, certifi: bool = True) -> TrustAnchors:
+    """The stores to judge a chain against: "system", "certifi" and, with `--ca`, "custom"."""
+    stores: dict[str, tuple[x509.Certificate, ...]] = {}
+    sources: dict[str, tuple[str, ...]] = {}
+    load_ms: dict[str, float] = {}
+    if system:
+        stores["system"], sources["system"], load_ms["system"] = system_store()
+    if certifi:
+        stores["certifi"], sources["certifi"], load_ms["certifi"] = certifi_store()
+    if ca_files:
+        start = time.perf_counter()
+        custom: list[x509.Certificate] = []
+        for path in ca_files:
+            custom += load_ca_file(path)
+        stores["custom"] = _unique(custom)
+        sources["custom"] = tuple(ca_files)
+        load_ms["custom"] = (time.perf_counter() - start) * 1000
+    return TrustAnchors(stores=stores, sources=sources, load_ms=load_ms)
