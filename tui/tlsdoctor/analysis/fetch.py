@@ -1,0 +1,204 @@
+"""What the fetch step concludes from the handshakes: faults, the default-vhost trap, divergent addresses.
+
+Pure: takes the `Handshake`s the probe recorded and the addresses the client
+really uses; no I/O, no clock. Certificates are compared by the SHA-256 of
+their DER, never by name. It also picks the `primary` handshake, the one whose
+chain the names and chain steps examine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography import x509
+
+from tlsdoctor.findings import Code, Finding, Severity
+from tlsdoctor.probe.tls import FetchError, Handshake, SniMode
+
+_FAULT_CODES: dict[FetchError, Code] = {
+    FetchError.REFUSED: Code.CONNECT_REFUSED,
+    FetchError.TIMEOUT: Code.CONNECT_TIMEOUT,
+    FetchError.UNREACHABLE: Code.CONNECT_TIMEOUT,  # no route: the client hangs or fails like a timeout
+    FetchError.NOT_TLS: Code.NOT_TLS,
+    FetchError.RESET: Code.HANDSHAKE_FAILED,
+    FetchError.HANDSHAKE: Code.HANDSHAKE_FAILED,
+}
+_FAULT_ORDER = (Code.CONNECT_REFUSED, Code.CONNECT_TIMEOUT, Code.NOT_TLS, Code.HANDSHAKE_FAILED)
+
+
+@dataclass(frozen=True)
+class FetchView:
+    """The fetch step's result: every handshake, the one to analyse further, and the findings."""
+
+    handshakes: tuple[Handshake, ...]
+    primary: Handshake | None
+    findings: tuple[Finding, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "handshakes": [h.to_json() for h in self.handshakes],
+            "primary": _ref(self.primary) if self.primary is not None else None,
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def _ref(handshake: Handshake) -> dict[str, Any]:
+    return {"address": handshake.address, "port": handshake.port, "sni_mode": handshake.sni_mode.value}
+
+
+def leaf_fingerprint(handshake: Handshake) -> str | None:
+    """Hex SHA-256 of the presented leaf's DER (None when nothing was presented)."""
+    return hashlib.sha256(handshake.presented_chain[0]).hexdigest() if handshake.presented_chain else None
+
+
+def leaf_subject(handshake: Handshake) -> str | None:
+    """The leaf's subject as RFC 4514 text, exactly as encoded (None if it does not parse)."""
+    if not handshake.presented_chain:
+        return None
+    try:
+        return x509.load_der_x509_certificate(handshake.presented_chain[0]).subject.rfc4514_string()
+    except ValueError:
+        return None
+
+
+def choose_primary(handshakes: Sequence[Handshake], used_addresses: Sequence[str]) -> Handshake | None:
+    """The SNI handshake the client would make: on the first address it really uses that
+    succeeded, else any successful SNI one, else any successful one, else a failed
+    SNI one that still received the server's chain."""
+    sni_ok = [h for h in handshakes if h.ok and h.sni_mode == SniMode.SNI and h.presented_chain]
+    for address in used_addresses:
+        for handshake in sni_ok:
+            if handshake.address == address:
+                return handshake
+    if sni_ok:
+        return sni_ok[0]
+    any_ok = next((h for h in handshakes if h.ok and h.presented_chain), None)
+    if any_ok is not None:
+        return any_ok
+    # A TLS 1.2 server that wants a client certificate fails the handshake after
+    # sending its own chain: that chain can still be examined.
+    return next((h for h in handshakes if h.sni_mode == SniMode.SNI and h.presented_chain), None)
+
+
+def analyse_fetch(handshakes: Sequence[Handshake], *, used_addresses: Sequence[str]) -> FetchView:
+    handshakes = tuple(handshakes)
+    findings = [
+        *_fault_findings(handshakes),
+        *_sni_default_findings(handshakes),
+        *_divergent_findings(handshakes),
+    ]
+    return FetchView(
+        handshakes=handshakes,
+        primary=choose_primary(handshakes, used_addresses),
+        findings=tuple(findings),
+    )
+
+
+def _fault_findings(handshakes: tuple[Handshake, ...]) -> list[Finding]:
+    """One finding per fault code, listing every failed attempt.
+
+    Only handshake-phase failures count here (`ok` is False); what happens
+    after a completed handshake (a TLS 1.3 client-certificate rejection, an
+    HTTP answer) belongs to the client step. An error when the SNI handshake
+    itself failed (what every modern client does); a warning when only the
+    no-SNI or bogus-SNI attempts failed (only old clients are hit).
+    """
+    groups: dict[Code, list[Handshake]] = {}
+    for handshake in handshakes:
+        if handshake.ok or handshake.error is None:
+            continue
+        groups.setdefault(_FAULT_CODES[handshake.error], []).append(handshake)
+    findings = []
+    for code in _FAULT_ORDER:
+        failed = groups.get(code)
+        if not failed:
+            continue
+        severity = Severity.ERROR if any(h.sni_mode == SniMode.SNI for h in failed) else Severity.WARNING
+        evidence: dict[str, Any] = {
+            "addresses": list(dict.fromkeys(h.address for h in failed)),
+            "port": failed[0].port,
+            "attempts": [
+                {
+                    "address": h.address,
+                    "port": h.port,
+                    "sni_mode": h.sni_mode.value,
+                    "server_name": h.server_name,
+                    "error": h.error.value if h.error else None,
+                    "detail": h.error_detail,
+                    "alert": h.alert,
+                    "alert_during": h.alert_during,
+                    "certificate_requested": h.certificate_requested,
+                    "elapsed_ms": round(h.elapsed_ms, 1),
+                }
+                for h in failed
+            ],
+        }
+        alerts = sorted({h.alert for h in failed if h.alert is not None})
+        if alerts:
+            evidence["alerts"] = alerts
+        findings.append(Finding(code, severity, evidence))
+    return findings
+
+
+def _sni_default_findings(handshakes: tuple[Handshake, ...]) -> list[Finding]:
+    """The no-SNI (or unknown-SNI) client gets another certificate than the SNI client.
+
+    One finding per distinct (SNI leaf, default leaf) pair, listing the
+    addresses and modes where it happens. Only when SNI really carried a name.
+    """
+    sni_by_address: dict[str, Handshake] = {}
+    for handshake in handshakes:
+        if handshake.ok and handshake.sni_mode == SniMode.SNI and handshake.server_name and handshake.presented_chain:
+            sni_by_address.setdefault(handshake.address, handshake)
+    pairs: dict[tuple[str, str], dict[str, Any]] = {}
+    for handshake in handshakes:
+        if not handshake.ok or handshake.sni_mode == SniMode.SNI or not handshake.presented_chain:
+            continue
+        sni = sni_by_address.get(handshake.address)
+        if sni is None:
+            continue
+        sni_fp, default_fp = leaf_fingerprint(sni), leaf_fingerprint(handshake)
+        if sni_fp == default_fp or sni_fp is None or default_fp is None:
+            continue
+        entry = pairs.setdefault(
+            (sni_fp, default_fp),
+            {
+                "address": handshake.address,
+                "port": handshake.port,
+                "server_name": sni.server_name,
+                "sni_sha256": sni_fp,
+                "sni_subject": leaf_subject(sni),
+                "default_sha256": default_fp,
+                "default_subject": leaf_subject(handshake),
+                "addresses": [],
+                "modes": [],
+            },
+        )
+        if handshake.address not in entry["addresses"]:
+            entry["addresses"].append(handshake.address)
+        if handshake.sni_mode.value not in entry["modes"]:
+            entry["modes"].append(handshake.sni_mode.value)
+    return [Finding(Code.SNI_DEFAULT_CERT, Severity.WARNING, evidence) for evidence in pairs.values()]
+
+
+def _divergent_findings(handshakes: tuple[Handshake, ...]) -> list[Finding]:
+    """Addresses of one name present different leaf certificates to the SNI client."""
+    per_address: dict[str, Handshake] = {}
+    for handshake in handshakes:
+        if handshake.ok and handshake.sni_mode == SniMode.SNI and handshake.presented_chain:
+            per_address.setdefault(handshake.address, handshake)
+    fingerprints = {leaf_fingerprint(h) for h in per_address.values()}
+    if len(fingerprints) < 2:
+        return []
+    evidence = {
+        "port": next(iter(per_address.values())).port,
+        "distinct": len(fingerprints),
+        "certificates": [
+            {"address": address, "sha256": leaf_fingerprint(h), "subject": leaf_subject(h)}
+            for address, h in per_address.items()
+        ],
+    }
+    return [Finding(Code.IP_DIVERGENT_CERTS, Severity.ERROR, evidence)]

@@ -1,0 +1,134 @@
+"""The engine of `tlsdoctor inspect`: judge certificate files without any network.
+
+Takes the bytes of `--cert`, `--chain` and `--ca` (PEM or DER), the `--host`
+name or IP and an optional `--at` time, and runs the names step (when it is
+available) and the chain step on them. No network: no AIA fetch. Reads the
+system trust store only when asked (`use_system_store`); reads the clock only
+when `at` is None. Bad input → `BadInput` with one line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from tlsdoctor.analysis.chain import ChainResult, TrustAnchors, analyse_chain
+from tlsdoctor.errors import BadInput
+from tlsdoctor.findings import Code, Finding, Severity
+from tlsdoctor.target import Target, parse_target
+
+
+@dataclass(frozen=True)
+class InspectResult:
+    target: Target | None
+    names: Any  # tlsdoctor.analysis.names.NamesResult, or None while that step is unavailable
+    chain: ChainResult
+    findings: tuple[Finding, ...]
+    at: dt.datetime
+
+    @property
+    def verdict(self) -> str:
+        return "problem" if any(f.severity is Severity.ERROR for f in self.findings) else "ok"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "target": self.target.to_json() if self.target else None,
+            "at": self.at.isoformat(),
+            "names": self.names.to_json() if self.names is not None else None,
+            "chain": self.chain.to_json(),
+            "findings": [f.to_json() for f in self.findings],
+            "verdict": self.verdict,
+        }
+
+
+def _load(data: bytes, what: str, *, required: bool) -> list[x509.Certificate]:
+    """Certificates from PEM (any number) or one DER certificate."""
+    if not data.strip():
+        if required:
+            raise BadInput(f"{what} is empty")
+        return []
+    with warnings.catch_warnings():  # odd serials etc. are findings, not noise
+        warnings.simplefilter("ignore")
+        try:
+            if b"-----BEGIN" in data:
+                certs = list(x509.load_pem_x509_certificates(data))
+            else:
+                certs = [x509.load_der_x509_certificate(data)]
+        except ValueError as exc:
+            raise BadInput(f"{what} is not a PEM or DER certificate ({str(exc).splitlines()[0][:120]})") from None
+    if not certs:
+        raise BadInput(f"{what} holds no certificate")
+    return certs
+
+
+def _check_names(cert: x509.Certificate, target: Target) -> Any:
+    """The names step, imported lazily: it is optional until its module exists."""
+    try:
+        from tlsdoctor.analysis.names import check_names
+    except ImportError:
+        return None
+    return check_names(cert, target)
+
+
+def _verifier_name_findings(chain_result: ChainResult) -> tuple[Finding, ...]:
+    """Until the names step exists: cryptography's own name verdict, so a mismatch is never silent."""
+    for verdict in chain_result.verdicts:
+        if verdict.ok and verdict.server_error:
+            return (
+                Finding(
+                    Code.HOSTNAME_MISMATCH,
+                    Severity.ERROR,
+                    {"source": "cryptography", "store": verdict.store, "error": verdict.server_error},
+                ),
+            )
+    return ()
+
+
+def inspect_certificates(
+    cert_pem_or_der: bytes,
+    *,
+    chain: bytes = b"",
+    ca: bytes = b"",
+    host: str | None,
+    at: dt.datetime | None,
+    use_system_store: bool = False,
+    max_chain_depth: int | None = None,
+) -> InspectResult:
+    """Names + chain findings for a certificate, its chain file and CA file, at a moment.
+
+    `--cert` may hold the whole chain (leaf first); `--chain` adds more
+    intermediates after it. `host=None` skips the names step.
+    """
+    certs = _load(cert_pem_or_der, "--cert", required=True)
+    certs += _load(chain, "--chain", required=False)
+    anchors_list = _load(ca, "--ca", required=False)
+    target = parse_target(host) if host is not None else None
+    when = at if at is not None else dt.datetime.now(dt.UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+
+    stores: dict[str, tuple[x509.Certificate, ...]] = {}
+    sources: dict[str, tuple[str, ...]] = {}
+    load_ms: dict[str, float] = {}
+    if use_system_store:
+        from tlsdoctor.probe.truststore import system_store
+
+        stores["system"], sources["system"], load_ms["system"] = system_store()
+    if anchors_list or not use_system_store:
+        stores["custom"] = tuple(anchors_list)
+        sources["custom"] = ("--ca",) if anchors_list else ()
+    anchors = TrustAnchors(stores=stores, sources=sources, load_ms=load_ms)
+
+    presented = [c.public_bytes(serialization.Encoding.DER) for c in certs]
+    chain_result = analyse_chain(presented, target=target, at=when, anchors=anchors, max_chain_depth=max_chain_depth)
+    names = _check_names(certs[0], target) if target is not None else None
+    name_findings: tuple[Finding, ...] = tuple(names.findings) if names is not None else ()
+    if names is None and target is not None:
+        name_findings = _verifier_name_findings(chain_result)
+    findings = name_findings + chain_result.findings
+    return InspectResult(target=target, names=names, chain=chain_result, findings=findings, at=when)
