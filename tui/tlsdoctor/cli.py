@@ -1,0 +1,367 @@
+"""The command line: `check`, `inspect`, `explain`, `kb`, `demo`, `csr`, and the app.
+
+Exit codes: 0 nothing wrong found, 1 a problem was diagnosed, 2 bad usage or
+bad input (one line on stderr, never a traceback). `check`, `inspect`,
+`explain`, `kb` and `csr` never import textual: only the app and `demo` do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import getpass
+import ipaddress
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from tlsdoctor import __version__
+from tlsdoctor.errors import BadInput
+from tlsdoctor.i18n import _, resolve_language, set_language
+
+SUBCOMMANDS = ("check", "inspect", "explain", "kb", "demo", "csr")
+MAX_INPUT_BYTES = 1024 * 1024
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise BadInput(f"{self.prog}: {message}")
+
+
+def _add_lang(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", help="output language: en or zh (default: LC_ALL / LANG, else en)")
+
+
+def _add_walk_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--port", type=int, help="port (default 443, or the one in TARGET)")
+    p.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDR", help="connect to ADDR for HOST:PORT, as curl (repeatable)")
+    p.add_argument("--nameserver", action="append", default=[], metavar="ADDR[:PORT]", help="ask this DNS server instead of the system's (repeatable)")
+    p.add_argument("--hosts-file", default="/etc/hosts", metavar="PATH", help="hosts file to compare with DNS (default /etc/hosts)")
+    p.add_argument("--ca", action="append", default=[], metavar="FILE", help="extra trust anchors (PEM), added to the system store")
+    p.add_argument("--client-cert", metavar="FILE", help="client certificate: PEM (leaf, then its chain) or PKCS#12")
+    p.add_argument("--client-key", metavar="FILE", help="client private key (PEM/DER); asked for its password if encrypted")
+    p.add_argument("--client-key-password", metavar="PASSWORD", help="password of the key or PKCS#12 file")
+    p.add_argument(
+        "--expect-client-identity",
+        metavar="NAME|GLOB|REGEX",
+        help="identity the server expects: an exact name (client-prod.example.com, CN=…, URI:spiffe://…), "
+        "a glob (client-*.example.com), or a regex (^CN=client-prod\\.example\\.com, or re:…)",
+    )
+    p.add_argument("--token", metavar="JWT", help="access token whose cnf x5t#S256 must match the client certificate (payload decoded only, never verified or printed)")
+    p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help="bound on every network wait (default 5)")
+    p.add_argument("--offline", action="store_true", help="do not fetch missing intermediates from AIA URLs")
+    p.add_argument("--redact", action="store_true", help="replace names and addresses with stable placeholders (screen sharing)")
+    _add_lang(p)
+
+
+def _parser(command: str | None) -> argparse.ArgumentParser:
+    prog = f"tlsdoctor {command}" if command else "tlsdoctor"
+    p = _Parser(prog=prog, description=_("Find out why a TLS certificate does not match the name, and what to do about it."))
+    if command is None:
+        p.add_argument("target", nargs="?", help="host, host:port, [v6]:port or https:// URL; without it a form opens")
+        _add_walk_options(p)
+        p.add_argument("--version", action="version", version=f"tlsdoctor {__version__}")
+        p.epilog = "commands: " + ", ".join(SUBCOMMANDS) + " (tlsdoctor COMMAND --help)"
+    elif command == "check":
+        p.add_argument("target", help="host, host:port, [v6]:port or https:// URL")
+        _add_walk_options(p)
+        p.add_argument("--format", choices=("text", "md", "json"), default="text")
+    elif command == "inspect":
+        p.add_argument("--cert", required=True, metavar="FILE", help="the certificate (PEM or DER; may hold the chain after it)")
+        p.add_argument("--chain", metavar="FILE", help="intermediates (PEM)")
+        p.add_argument("--ca", action="append", default=[], metavar="FILE", help="trust anchors (PEM)")
+        p.add_argument("--host", required=True, metavar="NAME", help="the host name or IP the client asks for")
+        p.add_argument("--at", metavar="ISO-8601", help="check validity at this time (default now)")
+        p.add_argument("--system-store", action="store_true", help="also trust the system store")
+        p.add_argument("--format", choices=("text", "md", "json"), default="text")
+        _add_lang(p)
+    elif command == "explain":
+        p.add_argument("text", nargs="*", help="the error text; '-' or nothing reads standard input")
+        p.add_argument("--format", choices=("text", "md", "json"), default="text")
+        _add_lang(p)
+    elif command == "kb":
+        p.add_argument("id", nargs="?", help="entry id (TLS-1002) or slug; without it, all entries")
+        p.add_argument("--format", choices=("text", "md", "json"), default="md")
+        _add_lang(p)
+    elif command == "demo":
+        p.add_argument("--list", action="store_true", help="print the scenarios and a one-shot report of each instead of opening the app")
+        p.add_argument("--format", choices=("text", "md", "json"), default="text", help="with --list")
+        _add_lang(p)
+    elif command == "csr":
+        p.add_argument("--key", required=True, metavar="FILE", help="your private key (read, never written or printed)")
+        p.add_argument("--name", action="append", required=True, metavar="NAME", help="a name for the SAN: DNS name, IP, URI or e-mail (repeatable)")
+        p.add_argument("--cn", metavar="CN", help="subject CN (default: the first DNS name)")
+        p.add_argument("--out", default="client.csr", metavar="FILE", help="CSR file; san.cnf is written beside it")
+        p.add_argument("--key-password", metavar="PASSWORD")
+        p.add_argument("--force", action="store_true", help="overwrite existing files")
+        _add_lang(p)
+    return p
+
+
+# --- option conversion ---------------------------------------------------------------
+
+
+def _nameserver(text: str) -> Any:
+    from tlsdoctor.probe.dns import Nameserver
+
+    address, port = text, 53
+    if text.startswith("["):
+        address, _sep, rest = text[1:].partition("]")
+        if rest.startswith(":"):
+            port = _port_number(rest[1:], text)
+    elif text.count(":") == 1:
+        address, port_text = text.split(":")
+        port = _port_number(port_text, text)
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        raise BadInput(f"--nameserver {text!r}: give an IP address, optionally with :PORT") from None
+    return Nameserver(address, port)
+
+
+def _port_number(text: str, whole: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise BadInput(f"bad port in {whole!r}")
+    return int(text)
+
+
+def _resolve_pin(text: str) -> Any:
+    from tlsdoctor.target import to_a_label
+    from tlsdoctor.walk import ResolvePin
+
+    host, sep, rest = text.partition(":")
+    port_text, sep2, address = rest.partition(":")
+    if not sep or not sep2 or not host or not address:
+        raise BadInput(f"--resolve {text!r}: expected HOST:PORT:ADDR")
+    address = address.strip("[]")
+    try:
+        address = str(ipaddress.ip_address(address))
+    except ValueError:
+        raise BadInput(f"--resolve {text!r}: {address!r} is not an IP address") from None
+    return ResolvePin(to_a_label(host), _port_number(port_text, text), address)
+
+
+def _read_file(path: str, what: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise BadInput(f"cannot read {what} {path!r}: {exc.strerror or exc}") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise BadInput(f"{what} {path!r} is larger than 1 MB")
+    return data
+
+
+def walk_options(args: argparse.Namespace, lang: str) -> Any:
+    """Turn parsed options into WalkOptions; every file is read and checked here (bad input: exit 2)."""
+    from tlsdoctor.target import parse_target
+    from tlsdoctor.walk import WalkOptions
+
+    if args.port is not None and not 0 < args.port < 65536:
+        raise BadInput(f"--port {args.port}: use a number from 1 to 65535")
+    if not 0 < args.timeout <= 600:
+        raise BadInput("--timeout must be between 0 and 600 seconds")
+    target = parse_target(args.target, args.port)
+    for path in args.ca:
+        _read_file(path, "--ca file")
+    client = None
+    if args.client_cert:
+        from tlsdoctor.probe.clientfiles import load_client_material
+
+        ask = getpass.getpass if sys.stdin.isatty() else None
+        client = load_client_material(args.client_cert, args.client_key, args.client_key_password, ask_password=ask)
+    elif args.client_key:
+        raise BadInput("--client-key needs --client-cert")
+    expected = None
+    if args.expect_client_identity:
+        from tlsdoctor.analysis.mtls import parse_expected_identity
+
+        expected = parse_expected_identity(args.expect_client_identity)
+    token = None
+    if args.token:
+        from tlsdoctor.analysis.token import decode_token
+
+        token = decode_token(args.token)
+    if not os.path.exists(args.hosts_file) and args.hosts_file != "/etc/hosts":
+        raise BadInput(f"--hosts-file {args.hosts_file!r} does not exist")
+    return WalkOptions(
+        target=target,
+        nameservers=tuple(_nameserver(n) for n in args.nameserver),
+        hosts_file=args.hosts_file,
+        resolves=tuple(_resolve_pin(r) for r in args.resolve),
+        ca_files=tuple(args.ca),
+        timeout=args.timeout,
+        offline=args.offline,
+        client=client,
+        expected_identity=expected,
+        token=token,
+        lang=lang,
+    )
+
+
+# --- commands --------------------------------------------------------------------------
+
+
+def _print(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def render(report: Any, fmt: str, *, redact: bool = False) -> str:
+    from tlsdoctor.report import render_markdown, render_text
+
+    if fmt == "json":
+        text = json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str)
+    elif fmt == "md":
+        text = render_markdown(report)
+    else:
+        text = render_text(report)
+    if redact:
+        from tlsdoctor.redact import redact_report_text
+
+        text = redact_report_text(text, report)
+    return text
+
+
+def cmd_check(args: argparse.Namespace, lang: str) -> int:
+    from tlsdoctor.walk import run_walk
+
+    options = walk_options(args, lang)
+    report = asyncio.run(run_walk(options))
+    _print(render(report, args.format, redact=args.redact))
+    return report.exit_code
+
+
+def _parse_at(text: str | None) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadInput(f"--at {text!r}: expected an ISO-8601 time such as 2026-01-31T12:00:00Z") from None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def cmd_inspect(args: argparse.Namespace, lang: str) -> int:
+    from tlsdoctor.findings import StepId, worst_status
+    from tlsdoctor.offline import inspect_certificates
+    from tlsdoctor.report import Report, build_report
+    from tlsdoctor.walk import StepResult, WalkOptions
+
+    cert = _read_file(args.cert, "--cert file")
+    chain = _read_file(args.chain, "--chain file") if args.chain else b""
+    ca = b"".join(_read_file(p, "--ca file") for p in args.ca)
+    at = _parse_at(args.at) or dt.datetime.now(dt.UTC)
+    result = inspect_certificates(cert, chain=chain, ca=ca, host=args.host, at=at, use_system_store=args.system_store)
+    steps = []
+    if result.names is not None:
+        steps.append(StepResult(StepId.NAMES, worst_status(result.names.findings), result.names, tuple(result.names.findings)))
+    steps.append(StepResult(StepId.CHAIN, worst_status(result.chain.findings), result.chain, tuple(result.chain.findings)))
+    # findings the offline engine added beyond the two steps (kept, so nothing is silent)
+    known = {id(f) for s in steps for f in s.findings}
+    extra = tuple(f for f in result.findings if id(f) not in known)
+    if extra:
+        steps[0] = StepResult(steps[0].step, worst_status((*steps[0].findings, *extra)), steps[0].data, (*steps[0].findings, *extra))
+    assert result.target is not None
+    report: Report = build_report(result.target, steps, WalkOptions(target=result.target, lang=lang), at)
+    _print(render(report, args.format))
+    return report.exit_code
+
+
+def _explain_input(args: argparse.Namespace) -> str:
+    if not args.text or args.text == ["-"]:
+        if sys.stdin.isatty():
+            sys.stderr.write(_("Paste the error text, then press Ctrl-D:") + "\n")
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)[:MAX_INPUT_BYTES]
+        return data.decode("utf-8", errors="replace")
+    return " ".join(args.text)
+
+
+def cmd_explain(args: argparse.Namespace, lang: str) -> int:
+    from tlsdoctor.explain import explain
+    from tlsdoctor.knowledge import diagnose
+    from tlsdoctor.report import Report
+
+    text = _explain_input(args)
+    result = explain(text)
+    diagnosis = diagnose(result.findings, None, lang=lang)
+    report = Report(
+        target=None,
+        steps=(),
+        findings=tuple(result.findings),
+        diagnosis=diagnosis,
+        at=dt.datetime.now(dt.UTC),
+        lang=lang,
+        client=result.client,
+        extra={"matches": [m.to_json() for m in result.matches]},
+    )
+    _print(render(report, args.format))
+    return 1 if result.findings else 0
+
+
+def cmd_kb(args: argparse.Namespace, lang: str) -> int:
+    from tlsdoctor.knowledge import render_kb
+
+    _print(render_kb(args.id, args.format, lang))
+    return 0
+
+
+def cmd_csr(args: argparse.Namespace, lang: str) -> int:
+    from tlsdoctor.csr import make_csr, write_csr_bundle
+
+    ask = getpass.getpass if sys.stdin.isatty() else None
+    bundle = make_csr(args.key, args.name, password=args.key_password, ask_password=ask, subject_cn=args.cn)
+    csr_path, cnf_path = write_csr_bundle(bundle, args.out, force=args.force)
+    _print(_("Wrote {csr} and {cnf}. Submit the CSR to your CA.").format(csr=csr_path, cnf=cnf_path))
+    _print(bundle.san_cnf)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, lang: str) -> int:
+    if args.list or not sys.stdout.isatty():
+        from tlsdoctor.lab.scenarios import run_demo_reports
+
+        return run_demo_reports(lang, args.format, _print)
+    from tlsdoctor.app.main import run_demo
+
+    run_demo(lang)
+    return 0
+
+
+def cmd_app(args: argparse.Namespace, lang: str) -> int:
+    options = walk_options(args, lang) if args.target else None
+    from tlsdoctor.app.main import run_app
+
+    return run_app(options, lang) or 0
+
+
+COMMANDS = {
+    "check": cmd_check,
+    "inspect": cmd_inspect,
+    "explain": cmd_explain,
+    "kb": cmd_kb,
+    "demo": cmd_demo,
+    "csr": cmd_csr,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+    rest = argv[1:] if command else argv
+    try:
+        args = _parser(command).parse_args(rest)
+        lang = resolve_language(getattr(args, "lang", None))
+        set_language(lang)
+        handler = COMMANDS.get(command, cmd_app) if command else cmd_app
+        return handler(args, lang)
+    except BadInput as exc:
+        sys.stderr.write(f"tlsdoctor: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("tlsdoctor: interrupted\n")
+        return 130

@@ -1,0 +1,278 @@
+"""The scenario catalogue: the broken setups of the field, on loopback, in the spirit of badssl.com.
+
+One `Lab` holds a private PKI, a DNS responder, a hosts file, an AIA server and
+the TLS servers of the scenarios that were started. `lab.options_for(id)`
+starts a scenario's servers (lazily) and returns ready `WalkOptions` that point
+the walk at the lab's own DNS and hosts file and trust the lab's root via
+`--ca`. Used by the tests and by `tlsdoctor demo`. Everything stops on exit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+
+from tlsdoctor.i18n import N_
+from tlsdoctor.lab import certs
+from tlsdoctor.lab.aia_server import AiaServer
+from tlsdoctor.lab.dns_server import DnsServer
+from tlsdoctor.lab.tcp import BlackHoleServer, LoopbackServer, start_on_same_port
+from tlsdoctor.lab.tls_server import ClientAuth, TlsServer, VHost
+
+ZONE = "example.test"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    host: str  # the name the walk asks for (may be a U-label)
+    title: str  # msgid
+    broken: str  # msgid: one line on what is broken
+    expect: tuple[str, ...]  # finding codes a TLS expert would name (empty: healthy)
+    addresses: tuple[str, ...]  # what DNS answers
+
+
+def _a(n: int) -> str:
+    return f"127.0.0.{n}"
+
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("healthy", f"good.{ZONE}", N_("Healthy host"), N_("Nothing is broken: the control case."), (), (_a(10),)),
+    Scenario("wrong-host", f"wrong.{ZONE}", N_("Wrong host"), N_("The certificate is for another name."), ("hostname-mismatch",), (_a(11),)),
+    Scenario("wildcard-apex", "wild.test", N_("Wildcard at the apex"), N_("*.wild.test does not cover wild.test itself."), ("hostname-mismatch", "wildcard-apex"), (_a(12),)),
+    Scenario("wildcard-depth", "a.b.wild.test", N_("Wildcard depth"), N_("*.wild.test does not cover a.b.wild.test (two labels)."), ("hostname-mismatch", "wildcard-depth"), (_a(13),)),
+    Scenario("cn-only", f"cn-only.{ZONE}", N_("CN only"), N_("No SAN at all: only the Common Name holds the host."), ("cn-only",), (_a(14),)),
+    Scenario("no-sni", f"vhost.{ZONE}", N_("No-SNI default vhost"), N_("Clients without SNI get the server's default certificate."), ("sni-default-cert",), (_a(15),)),
+    Scenario("incomplete-chain", f"incomplete.{ZONE}", N_("Incomplete chain"), N_("The server sends its leaf without the intermediate."), ("chain-incomplete",), (_a(16),)),
+    Scenario("reversed-chain", f"reversed.{ZONE}", N_("Reversed chain"), N_("The chain is sent in the wrong order."), ("chain-order",), (_a(17),)),
+    Scenario("untrusted-root", f"untrusted.{ZONE}", N_("Untrusted root"), N_("The chain ends in a root nobody trusts (and the server sends that root)."), ("chain-untrusted",), (_a(18),)),
+    Scenario("self-signed", f"self.{ZONE}", N_("Self-signed"), N_("The certificate signs itself."), ("self-signed",), (_a(19),)),
+    Scenario("expired", f"expired.{ZONE}", N_("Expired"), N_("The certificate expired ten days ago."), ("cert-expired",), (_a(20),)),
+    Scenario("divergent", f"pool.{ZONE}", N_("Divergent addresses"), N_("Two addresses of one name serve different certificates."), ("ip-divergent-certs",), (_a(21), _a(22))),
+    Scenario("hosts-override", f"moved.{ZONE}", N_("Hosts override"), N_("/etc/hosts pins the name to an old server with the wrong certificate."), ("hosts-override", "hostname-mismatch"), (_a(23),)),
+    Scenario("many-sans", f"big.{ZONE}", N_("3,000 SANs"), N_("A certificate with 3,000 names, none of them this one."), ("hostname-mismatch",), (_a(25),)),
+    Scenario("idn", f"bücher.{ZONE}", N_("IDN name"), N_("A Unicode name: the certificate holds only the A-label of a sibling."), ("hostname-mismatch",), (_a(26),)),
+    Scenario("mtls-required", f"mtls.{ZONE}", N_("Client certificate required"), N_("The server demands a client certificate from its own CA."), ("mtls-cert-required",), (_a(27),)),
+    Scenario("black-hole", f"hole.{ZONE}", N_("Black hole"), N_("The server accepts the connection and never answers."), ("connect-timeout",), (_a(28),)),
+    Scenario("hostile-text", f"hostile.{ZONE}", N_("Hostile text"), N_("The certificate's subject holds markup and control characters."), ("hostname-mismatch",), (_a(29),)),
+)
+SCENARIO_IDS = tuple(s.id for s in SCENARIOS)
+HOSTS_OVERRIDE_ADDRESS = _a(24)
+HOSTILE_CN = "[bold]x[/bold] [$accent]y [@click=app.quit]z \x1b[31mred\u202e"
+
+
+def scenario(scenario_id: str) -> Scenario:
+    for s in SCENARIOS:
+        if s.id == scenario_id:
+            return s
+    raise KeyError(scenario_id)
+
+
+@dataclass
+class Running:
+    scenario: Scenario
+    port: int
+    servers: list[LoopbackServer] = field(default_factory=list)
+
+    @property
+    def target(self) -> str:
+        return f"{self.scenario.host}:{self.port}"
+
+
+class Lab:
+    """A private PKI, DNS responder, hosts file and AIA server; scenario servers start on demand."""
+
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="tlsdoctor-lab-")
+        self.dir = Path(self._tmp.name)
+        self.pki = certs.make_pki("tlsdoctor Lab")
+        self.stranger = certs.make_pki("Unknown Stranger")  # a CA nobody trusts
+        self.client_pki = certs.make_pki("tlsdoctor Lab Clients")
+        self.aia = AiaServer()
+        self.dns: DnsServer | None = None
+        self.running: dict[str, Running] = {}
+        self.ca_file = self.dir / "lab-root.pem"
+        self.hosts_file = self.dir / "hosts"
+
+    # lifecycle ---------------------------------------------------------------
+    def __enter__(self) -> Lab:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        self.ca_file.write_bytes(self.pki.root.cert_pem)
+        zone: dict[str, Any] = {_ascii(s.host): {"A": list(s.addresses)} for s in SCENARIOS}
+        zone[ZONE] = {"CAA": ['0 issue "letsencrypt.org"']}
+        self.dns = DnsServer(zone).start()
+        self.hosts_file.write_text(
+            "# tlsdoctor lab hosts file\n127.0.0.1 localhost\n"
+            f"{HOSTS_OVERRIDE_ADDRESS} {_ascii(scenario('hosts-override').host)}  # old server, pinned by hand\n",
+            encoding="utf-8",
+        )
+        self.aia.start()
+
+    def stop(self) -> None:
+        for run in self.running.values():
+            for server in run.servers:
+                server.stop()
+        self.running.clear()
+        if self.dns is not None:
+            self.dns.stop()
+        self.aia.stop()
+        self._tmp.cleanup()
+
+    # scenarios ---------------------------------------------------------------
+    def nameserver(self) -> Any:
+        from tlsdoctor.probe.dns import Nameserver
+
+        assert self.dns is not None
+        return Nameserver(self.dns.address, self.dns.port)
+
+    def run(self, scenario_id: str) -> Running:
+        if scenario_id not in self.running:
+            s = scenario(scenario_id)
+            servers = self._servers(s)
+            port = start_on_same_port(servers)
+            self.running[scenario_id] = Running(s, port, servers)
+        return self.running[scenario_id]
+
+    def options_for(self, scenario_id: str, *, lang: str = "en", timeout: float = 3.0, **overrides: Any) -> Any:
+        from tlsdoctor.target import parse_target
+        from tlsdoctor.walk import WalkOptions
+
+        run = self.run(scenario_id)
+        values: dict[str, Any] = {
+            "target": parse_target(run.target),
+            "nameservers": (self.nameserver(),),
+            "hosts_file": str(self.hosts_file),
+            "ca_files": (str(self.ca_file),),
+            "timeout": timeout,
+            "use_system_store": False,
+            "lang": lang,
+        }
+        values.update(overrides)
+        return WalkOptions(**values)
+
+    def command_line(self, scenario_id: str) -> list[str]:
+        """The `tlsdoctor check` arguments a person would type for this scenario."""
+        run = self.run(scenario_id)
+        ns = self.nameserver()
+        return [run.target, "--nameserver", f"{ns.address}:{ns.port}", "--hosts-file", str(self.hosts_file), "--ca", str(self.ca_file)]
+
+    def _leaf(self, *names: str, **kwargs: Any) -> certs.Issued:
+        return self.pki.leaf(dns=[_ascii(n) for n in names], cn=kwargs.pop("cn", _ascii(names[0]) if names else None), **kwargs)
+
+    def _servers(self, s: Scenario) -> list[LoopbackServer]:
+        """The servers of one scenario, configured but not started."""
+        addr = s.addresses[0]
+        ok = lambda issued: VHost.of(issued)  # noqa: E731 - the usual leaf + intermediate
+        match s.id:
+            case "healthy":
+                return [TlsServer(ok(self._leaf(s.host)), address=addr)]
+            case "black-hole":
+                return [BlackHoleServer(address=addr)]
+            case "wrong-host":
+                return [TlsServer(ok(self._leaf(f"other.{ZONE}", f"www.other.{ZONE}")), address=addr)]
+            case "wildcard-apex" | "wildcard-depth":
+                return [TlsServer(ok(self._leaf("*.wild.test")), address=addr)]
+            case "cn-only":
+                return [TlsServer(ok(self.pki.leaf(cn=s.host, san=False)), address=addr)]
+            case "no-sni":
+                default = ok(self._leaf(f"default.{ZONE}"))
+                return [TlsServer(default, {s.host: ok(self._leaf(s.host))}, address=addr)]
+            case "incomplete-chain":
+                path = "/lab-intermediate.der"
+                self.aia.files[path] = self.pki.intermediate.der
+                leaf = self._leaf(s.host, aia_url=self.aia.url_for(path))
+                return [TlsServer(VHost(leaf, chain=()), address=addr)]
+            case "reversed-chain":
+                leaf = self._leaf(s.host)
+                return [TlsServer(VHost(leaf, chain=(self.pki.root.cert, self.pki.intermediate.cert)), address=addr)]
+            case "untrusted-root":
+                leaf = self.stranger.leaf(dns=[s.host], cn=s.host)
+                return [TlsServer(VHost.of(leaf, include_root=True), address=addr)]
+            case "self-signed":
+                return [TlsServer(VHost(certs.make_leaf(None, dns=[s.host], cn=s.host)), address=addr)]
+            case "expired":
+                return [TlsServer(ok(self._leaf(s.host, **certs.expired(10))), address=addr)]
+            case "divergent":
+                good = TlsServer(ok(self._leaf(s.host)), address=s.addresses[0])
+                stale = TlsServer(ok(self._leaf(f"old-pool.{ZONE}")), address=s.addresses[1])
+                return [good, stale]
+            case "hosts-override":
+                right = TlsServer(ok(self._leaf(s.host)), address=addr)
+                old = TlsServer(ok(self._leaf(f"legacy.{ZONE}")), address=HOSTS_OVERRIDE_ADDRESS)
+                return [right, old]
+            case "many-sans":
+                names = certs.many_sans(3000, ZONE)
+                return [TlsServer(ok(self.pki.leaf(dns=names, cn=names[0])), address=addr)]
+            case "idn":
+                return [TlsServer(ok(self._leaf(f"www.bücher.{ZONE}")), address=addr)]
+            case "mtls-required":
+                auth = ClientAuth(ca_certs=(self.client_pki.root.cert, self.client_pki.intermediate.cert))
+                return [TlsServer(ok(self._leaf(s.host)), client_auth=auth, address=addr)]
+            case "hostile-text":
+                leaf = self.pki.leaf(dns=[f"other.{ZONE}"], cn=HOSTILE_CN, org="[b]Evil[/b] Corp\u200f")
+                return [TlsServer(ok(leaf), address=addr)]
+        raise KeyError(s.id)
+
+    def client_files(self, *, name: str = f"client-prod.{ZONE}") -> tuple[Path, Path]:
+        """A client certificate (+ intermediate) and key from the lab's client CA, written to the lab dir."""
+        issued = self.client_pki.leaf(dns=[name], cn=name, eku=certs.EKU_CLIENT)
+        cert_path = self.dir / f"{name}.pem"
+        key_path = self.dir / f"{name}.key"
+        cert_path.write_bytes(certs.pem(issued.cert, self.client_pki.intermediate.cert))
+        key_path.write_bytes(issued.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        key_path.chmod(0o600)
+        return cert_path, key_path
+
+
+def _ascii(host: str) -> str:
+    """A-label form of a lab name; wildcard labels are kept as they are."""
+    from tlsdoctor.target import to_a_label
+
+    if host.startswith("*."):
+        return "*." + to_a_label(host[2:])
+    return to_a_label(host)
+
+
+def iter_reports(lab: Lab, lang: str) -> Iterator[tuple[Scenario, Any]]:
+    import asyncio
+
+    from tlsdoctor.walk import run_walk
+
+    for s in SCENARIOS:
+        yield s, asyncio.run(run_walk(lab.options_for(s.id, lang=lang, timeout=2.0)))
+
+
+def run_demo_reports(lang: str, fmt: str, emit: Callable[[str], None]) -> int:
+    """`tlsdoctor demo --list`: every scenario once, a short report each (no terminal UI needed)."""
+    from tlsdoctor.i18n import _
+    from tlsdoctor.report import finding_title
+
+    with Lab() as lab:
+        if fmt == "json":
+            out = []
+            for s, report in iter_reports(lab, lang):
+                out.append({"scenario": s.id, "report": report.to_json()})
+            emit(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+            return 0
+        for s, report in iter_reports(lab, lang):
+            codes = sorted({f.code.value for f in report.findings if f.severity.value != "info"})
+            top = report.diagnosis[0].kb_id if report.diagnosis else "-"
+            emit(f"{s.id:<17} {_(s.title)} — {_(s.broken)}")
+            emit("    " + _("verdict {verdict}; findings: {codes}; top entry: {top}").format(
+                verdict=report.verdict, codes=", ".join(codes) or "-", top=top))
+            for f in report.findings[:1]:
+                emit("    " + finding_title(f.code))
+    return 0

@@ -1,0 +1,330 @@
+"""The walk: run the decision tree as one async stream of events that every face consumes.
+
+target → dns → hosts → fetch → names → chain → client → diagnosis. Each step
+starts, may report progress, and finishes with a `StepResult` (status, data,
+findings). A step never raises on a network fault: the fault is a finding.
+Probes do the I/O, analysis judges; this module only sequences them. The app
+runs this generator in a worker and renders its events; `check` prints the
+final report. Nothing here imports textual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography import x509
+
+from tlsdoctor.findings import Code, Finding, Severity, StepId, StepStatus, worst_status
+from tlsdoctor.target import Target
+
+MAX_ADDRESSES = 32  # addresses probed per walk (hardening: hostile DNS can return hundreds)
+MAX_PARALLEL = 16  # handshakes in flight at once
+MAX_AIA_URLS = 2
+
+
+@dataclass(frozen=True)
+class ResolvePin:
+    """`--resolve HOST:PORT:ADDR`, as curl: connect to ADDR when dialling HOST:PORT."""
+
+    host: str
+    port: int
+    address: str
+
+
+@dataclass(frozen=True)
+class WalkOptions:
+    target: Target
+    nameservers: tuple[Any, ...] = ()  # probe.dns.Nameserver
+    hosts_file: str = "/etc/hosts"
+    resolves: tuple[ResolvePin, ...] = ()
+    ca_files: tuple[str, ...] = ()
+    timeout: float = 5.0
+    offline: bool = False
+    client: Any = None  # probe.clientfiles.ClientMaterial, loaded before the walk (bad files are exit 2)
+    expected_identity: Any = None  # analysis.mtls.ExpectedIdentity
+    token: Any = None  # analysis.token.TokenView
+    at: dt.datetime | None = None  # validity time; None = now
+    use_system_store: bool = True
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class StepResult:
+    step: StepId
+    status: StepStatus
+    data: Any = None  # a frozen dataclass with to_json(), or None
+    findings: tuple[Finding, ...] = ()
+    skipped_reason: str | None = None  # a msgid (translated by renderers)
+    elapsed_ms: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.data.to_json() if hasattr(self.data, "to_json") else self.data
+        return {
+            "id": self.step.value,
+            "number": self.step.number,
+            "status": self.status.value,
+            "skipped_reason": self.skipped_reason,
+            "elapsed_ms": round(self.elapsed_ms, 1),
+            "data": data,
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+@dataclass(frozen=True)
+class StepStarted:
+    step: StepId
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    step: StepId
+    done: int
+    total: int
+    detail: str = ""  # untrusted text possible (an address): render literally
+
+
+@dataclass(frozen=True)
+class StepFinished:
+    result: StepResult
+
+
+@dataclass(frozen=True)
+class WalkFinished:
+    report: Any  # report.Report
+
+
+Event = StepStarted | StepProgress | StepFinished | WalkFinished
+
+
+@dataclass(frozen=True)
+class TargetView:
+    target: Target
+    sni: str | None
+    resolves: tuple[ResolvePin, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.target.to_json()
+        data["sni"] = self.sni
+        data["resolve"] = [f"{p.host}:{p.port}:{p.address}" for p in self.resolves]
+        return data
+
+
+@dataclass(frozen=True)
+class FetchStepData:
+    """The fetch view plus where the addresses came from."""
+
+    view: Any  # analysis.fetch.FetchView
+    addresses: tuple[str, ...]
+    used_addresses: tuple[str, ...]
+    truncated_from: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.view.to_json()
+        data["addresses"] = list(self.addresses)
+        data["used_addresses"] = list(self.used_addresses)
+        data["truncated_from"] = self.truncated_from
+        return data
+
+
+@dataclass
+class _Timer:
+    start: float = field(default_factory=time.monotonic)
+
+    def ms(self) -> float:
+        return (time.monotonic() - self.start) * 1000
+
+
+def _result(step: StepId, data: Any, findings: Sequence[Finding], timer: _Timer) -> StepResult:
+    found = tuple(findings)
+    return StepResult(step=step, status=worst_status(found), data=data, findings=found, elapsed_ms=timer.ms())
+
+
+def _skipped(step: StepId, reason: str) -> StepResult:
+    return StepResult(step=step, status=StepStatus.SKIPPED, skipped_reason=reason)
+
+
+def _pins_for(options: WalkOptions) -> tuple[str, ...]:
+    t = options.target
+    return tuple(p.address for p in options.resolves if p.host.lower() in (t.ascii_host, t.display_host) and p.port == t.port)
+
+
+async def walk(options: WalkOptions) -> AsyncIterator[Event]:
+    """Run every step in order, yielding events as they happen."""
+    # Imports stay inside so `import tlsdoctor.walk` is cheap for faces that only need the types.
+    from tlsdoctor.analysis.chain import analyse_chain
+    from tlsdoctor.analysis.dns import dns_findings, dns_view
+    from tlsdoctor.analysis.fetch import analyse_fetch
+    from tlsdoctor.analysis.hosts import hosts_view, parse_hosts_table
+    from tlsdoctor.analysis.mtls import analyse_client
+    from tlsdoctor.analysis.names import check_names
+    from tlsdoctor.probe.aia import fetch_ca_issuers
+    from tlsdoctor.probe.dns import resolve
+    from tlsdoctor.probe.hosts import read_hosts_file
+    from tlsdoctor.probe.mtls import handshake_for_material
+    from tlsdoctor.probe.tls import SniMode, fetch
+    from tlsdoctor.probe.truststore import load_trust_anchors
+    from tlsdoctor.report import Report, build_report
+
+    target = options.target
+    at = options.at or dt.datetime.now(dt.UTC)
+    results: dict[StepId, StepResult] = {}
+
+    def finish(result: StepResult) -> StepFinished:
+        results[result.step] = result
+        return StepFinished(result)
+
+    # 1 target
+    yield StepStarted(StepId.TARGET)
+    timer = _Timer()
+    yield finish(_result(StepId.TARGET, TargetView(target, target.sni, options.resolves), (), timer))
+
+    # 2 dns
+    yield StepStarted(StepId.DNS)
+    dns_addresses: tuple[str, ...] = ()
+    if target.is_ip:
+        yield finish(_skipped(StepId.DNS, "The target is an IP address: nothing to resolve."))
+    else:
+        timer = _Timer()
+        dns_result = await resolve(target.ascii_host, list(options.nameservers) or None, options.timeout)
+        dns_addresses = dns_result.addresses
+        yield finish(_result(StepId.DNS, dns_view(dns_result), dns_findings(dns_result), timer))
+
+    # 3 hosts
+    yield StepStarted(StepId.HOSTS)
+    pins = _pins_for(options)
+    used: tuple[str, ...]
+    hosts_addresses: tuple[str, ...] = ()
+    if target.is_ip:
+        used = pins or (target.ascii_host,)
+        yield finish(_skipped(StepId.HOSTS, "The target is an IP address: the hosts file does not apply."))
+    else:
+        timer = _Timer()
+        hosts_file = await asyncio.to_thread(read_hosts_file, options.hosts_file)
+        if hosts_file.text is None:
+            view = hosts_view((), target.ascii_host, dns_addresses, options.hosts_file, resolves=pins)
+        else:
+            table = parse_hosts_table(hosts_file.text)
+            view = hosts_view(
+                table.entries,
+                target.ascii_host,
+                dns_addresses,
+                options.hosts_file,
+                resolves=pins,
+                invalid_lines=len(table.invalid_lines),
+            )
+        used = view.used_addresses
+        hosts_addresses = view.hosts_addresses
+        yield finish(_result(StepId.HOSTS, view, view.findings, timer))
+
+    # 4 fetch: every address any client could use, de-duplicated, in parallel
+    yield StepStarted(StepId.FETCH)
+    all_addresses = tuple(dict.fromkeys((*used, *hosts_addresses, *dns_addresses)))
+    truncated_from = len(all_addresses) if len(all_addresses) > MAX_ADDRESSES else None
+    addresses = all_addresses[:MAX_ADDRESSES]
+    primary = None
+    if not addresses:
+        yield finish(_skipped(StepId.FETCH, "No address to connect to: DNS and the hosts file gave none."))
+    else:
+        timer = _Timer()
+        modes = (SniMode.SNI,) if target.is_ip else (SniMode.SNI, SniMode.NO_SNI, SniMode.BOGUS)
+        jobs = [(a, m) for a in addresses for m in modes]
+        semaphore = asyncio.Semaphore(MAX_PARALLEL)
+
+        async def one(address: str, mode: SniMode) -> Any:
+            async with semaphore:
+                return await fetch(address, target.port, target.sni, mode, options.timeout)
+
+        tasks = [asyncio.ensure_future(one(a, m)) for a, m in jobs]
+        try:
+            done = 0
+            for next_done in asyncio.as_completed(tasks):
+                handshake = await next_done
+                done += 1
+                yield StepProgress(StepId.FETCH, done, len(tasks), f"{handshake.address} {handshake.sni_mode.value}")
+        finally:
+            for task in tasks:
+                task.cancel()
+        order = {job: i for i, job in enumerate(jobs)}
+        handshakes = sorted((t.result() for t in tasks), key=lambda h: order[(h.address, h.sni_mode)])
+        fetch_view = analyse_fetch(handshakes, used_addresses=used)
+        primary = fetch_view.primary
+        data = FetchStepData(fetch_view, addresses, used, truncated_from)
+        yield finish(_result(StepId.FETCH, data, fetch_view.findings, timer))
+
+    presented = tuple(primary.presented_chain) if primary is not None else ()
+
+    # 5 names
+    yield StepStarted(StepId.NAMES)
+    leaf: x509.Certificate | None = None
+    if presented:
+        try:
+            leaf = x509.load_der_x509_certificate(presented[0])
+        except ValueError:
+            leaf = None
+    if leaf is None:
+        reason = (
+            "No certificate was received, so there are no names to check."
+            if not presented
+            else "The server's certificate could not be parsed."
+        )
+        yield finish(_skipped(StepId.NAMES, reason))
+    else:
+        timer = _Timer()
+        names = check_names(leaf, target)
+        yield finish(_result(StepId.NAMES, names, names.findings, timer))
+
+    # 6 chain
+    yield StepStarted(StepId.CHAIN)
+    if not presented:
+        yield finish(_skipped(StepId.CHAIN, "No certificate was received, so there is no chain to check."))
+    else:
+        timer = _Timer()
+        anchors = await asyncio.to_thread(
+            load_trust_anchors, options.ca_files, system=options.use_system_store, certifi=options.use_system_store
+        )
+        chain = analyse_chain(presented, target=target, at=at, anchors=anchors)
+        needs_aia = any(f.code in (Code.CHAIN_INCOMPLETE, Code.CHAIN_UNTRUSTED) and f.severity is Severity.ERROR for f in chain.findings)
+        if needs_aia and not options.offline and chain.presented:
+            urls = tuple(dict.fromkeys(chain.presented[-1].ca_issuers))[:MAX_AIA_URLS]
+            if urls:
+                yield StepProgress(StepId.CHAIN, 0, len(urls), urls[0])
+                attempts = await asyncio.gather(*(fetch_ca_issuers(u, options.timeout) for u in urls))
+                fetched = tuple(der for a in attempts for der in a.certs_der)
+                chain = analyse_chain(presented, target=target, at=at, anchors=anchors, fetched=fetched, aia_attempts=attempts)
+        yield finish(_result(StepId.CHAIN, chain, chain.findings, timer))
+
+    # 7 client (mTLS)
+    yield StepStarted(StepId.CLIENT)
+    requested = any(getattr(h, "certificate_requested", False) for h in (primary,) if h is not None)
+    if options.client is None and not requested and options.token is None:
+        yield finish(_skipped(StepId.CLIENT, "No client certificate was given and the server did not ask for one."))
+    else:
+        timer = _Timer()
+        handshake = None
+        address = primary.address if primary is not None else (used[0] if used else None)
+        if address is not None:
+            handshake = await handshake_for_material(address, target.port, target.sni, options.timeout, options.client)
+        view = options.client.view() if options.client is not None else None
+        client = analyse_client(view, expected=options.expected_identity, token=options.token, at=at, handshake=handshake)
+        yield finish(_result(StepId.CLIENT, client, client.findings, timer))
+
+    # 8 diagnosis
+    yield StepStarted(StepId.DIAGNOSIS)
+    timer = _Timer()
+    report: Report = build_report(target, [results[s] for s in StepId if s in results], options, at, elapsed_ms=timer.ms())
+    yield finish(report.diagnosis_step)
+    yield WalkFinished(report)
+
+
+async def run_walk(options: WalkOptions) -> Any:
+    """Drive the walk to the end and return its report (for `check`)."""
+    report = None
+    async for event in walk(options):
+        if isinstance(event, WalkFinished):
+            report = event.report
+    return report
