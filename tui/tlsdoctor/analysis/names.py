@@ -24,6 +24,15 @@ Severities of the findings raised here:
 - `ip-not-in-san` ERROR: an IP target with no equal iPAddress SAN.
 - `cn-not-in-san` WARNING (CA/B BR 7.1.4.3): a CN that is not character for
   character one of the SAN values. Clients do not care; public CAs must not issue it.
+- `wildcard-partial` with `reason: wildcard-public-suffix` when the name matches
+  only through a wildcard on a public suffix (Public Suffix List, via
+  `publicsuffixlist`; CA/B BR 3.2.2.6): ERROR for `*.tld` (browsers, OpenSSL,
+  curl, Python and Node refuse it), WARNING for longer suffixes (`*.co.uk`,
+  `*.s3.amazonaws.com`: Chrome refuses ICANN suffixes, most clients accept).
+- `hostname-mismatch` WARNING with `reason: underscore` when the name matches
+  only through dNSNames with an underscore (RFC 5280 4.2.1.6 preferred name
+  syntax, CA/B BR 7.1.2.7.12): OpenSSL, curl, Go and browsers accept them,
+  Java and WebPKI verifiers (rustls, cryptography) report a name mismatch.
 
 The per-client matrix reproduces each client's own matching code (OpenSSL
 `X509_check_host`/`X509_check_ip`, curl's hostcheck, Node's
@@ -46,6 +55,7 @@ from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
+from publicsuffixlist import PublicSuffixList
 
 from tlsdoctor.errors import BadInput
 from tlsdoctor.findings import Code, Finding, Severity
@@ -157,7 +167,7 @@ REASON_MESSAGES: Mapping[str, str] = MappingProxyType(
     {
         "exact": N_("matches the host exactly"),
         "wildcard-one-label": N_("the wildcard covers exactly one label: {reference}"),
-        "wildcard-public-suffix": N_("the wildcard covers a whole top-level domain; most clients refuse it"),
+        "wildcard-public-suffix": N_("the wildcard stands in front of a public suffix; public CAs must not issue it and strict clients refuse it"),
         "different-name": N_("a different name"),
         "wildcard-apex": N_("a wildcard does not cover the bare domain {base}"),
         "wildcard-depth": N_("a wildcard covers one label only, not the {depth} labels in front of {base}"),
@@ -222,6 +232,21 @@ def _parse_ip(text: str) -> IPAddr | None:
         return ipaddress.ip_address(text)
     except ValueError:
         return None
+
+
+@functools.cache
+def _public_suffix_lists() -> tuple[PublicSuffixList, PublicSuffixList]:
+    """The whole PSL and its ICANN part, parsed once on first use (about 50 ms)."""
+    return PublicSuffixList(), PublicSuffixList(only_icann=True)
+
+
+def public_suffix_section(name: str) -> str | None:
+    """`icann` or `private` when `name` is itself a public suffix (`com`, `co.uk`,
+    `s3.amazonaws.com`), else None. Unknown single labels count as ICANN, as in the PSL."""
+    everything, icann = _public_suffix_lists()
+    if not everything.is_public(name):
+        return None
+    return "icann" if icann.is_public(name) else "private"
 
 
 def _wildcard_verdict(labels: list[str], ref: list[str]) -> tuple[Verdict, str]:
@@ -544,6 +569,11 @@ def _dns_verdict(value: str, reference: str, ref_labels: list[str], ref_ip: IPAd
         detail["depth"] = str(len(ref_labels) - len(labels_for_score) + 1)
     elif reason == "idna-u-label-in-cert":
         detail["a_label"] = lenient or ""
+    if verdict is Verdict.MATCH and labels_for_score[:1] == ["*"]:
+        section = public_suffix_section(".".join(labels_for_score[1:]))
+        if section is not None:
+            detail["public_suffix"] = ".".join(labels_for_score[1:])
+            detail["public_suffix_section"] = section
     if verdict is Verdict.INVALID:
         detail["would_match"] = "yes" if _lenient_covers(value, reference) else "no"
     similarity, rows = _dns_similarity(labels_for_score, ref_labels) if labels_for_score else (0.0, ())
@@ -1022,6 +1052,7 @@ def _findings(
     verdicts: tuple[SanVerdict, ...],
     matched: bool,
     closest: SanVerdict | None,
+    clients: tuple[ClientVerdict, ...] = (),
 ) -> list[Finding]:
     findings: list[Finding] = []
     sans = [v.value for v in verdicts if v.kind is not SanKind.CN]
@@ -1077,12 +1108,62 @@ def _findings(
                 },
             )
         )
+    if matched:
+        findings.extend(_policy_findings(target, verdicts, clients))
     if has_id_san:
         san_texts = set(p.dns) | {str(ip) for ip in p.ips}
         outside = [cn for cn in p.cns if cn not in san_texts]
         if outside:
             findings.append(Finding(Code.CN_NOT_IN_SAN, Severity.WARNING, {"cn": outside, "sans": sans}))
     return findings
+
+
+_PUBLIC_SUFFIX_RULE = "CA/B Forum BR 3.2.2.6: no wildcard in front of a registry-controlled or public suffix"
+_UNDERSCORE_RULE = "RFC 5280 4.2.1.6 (preferred name syntax); CA/B Forum BR 7.1.2.7.12: dNSName labels are letters, digits and hyphens"
+
+
+def _policy_findings(
+    target: Target, verdicts: tuple[SanVerdict, ...], clients: tuple[ClientVerdict, ...]
+) -> list[Finding]:
+    """The name matches under RFC 9525, but only through SANs a rule forbids: say which rule.
+
+    Raised only when every matching identifier breaks the rule (another, clean
+    match makes it irrelevant)."""
+    winners = [v for v in verdicts if v.verdict is Verdict.MATCH]
+    rejected_by = [c.client for c in clients if not c.accepts]
+    if winners and all(v.kind is SanKind.DNS and "public_suffix" in v.detail for v in winners):
+        return [
+            Finding(
+                Code.WILDCARD_PARTIAL,
+                Severity.ERROR if v.reason == "wildcard-public-suffix" else Severity.WARNING,
+                {
+                    "host": target.ascii_host,
+                    "wildcard": v.value,
+                    "reason": "wildcard-public-suffix",
+                    "would_match": True,
+                    "public_suffix": v.detail["public_suffix"],
+                    "section": v.detail["public_suffix_section"],
+                    "rejected_by": rejected_by,
+                    "rule": _PUBLIC_SUFFIX_RULE,
+                },
+            )
+            for v in winners
+        ]
+    if winners and all(v.kind is SanKind.DNS and "_" in (v.normalised or "") for v in winners):
+        return [
+            Finding(
+                Code.HOSTNAME_MISMATCH,
+                Severity.WARNING,
+                {
+                    "host": target.ascii_host,
+                    "reason": "underscore",
+                    "sans": [v.value for v in winners],
+                    "rejected_by": rejected_by,
+                    "rule": _UNDERSCORE_RULE,
+                },
+            )
+        ]
+    return []
 
 
 # --------------------------------------------------------------------------- entry point
@@ -1109,6 +1190,7 @@ def check_names(cert: x509.Certificate, target: Target) -> NamesResult:
     matched = any(v.verdict is Verdict.MATCH for v in all_verdicts)
     closest = None if matched else _closest(all_verdicts)
     ref = _Ref(host=reference, trailing_dot=target.trailing_dot, ip=ref_ip)
+    clients = _clients(p, ref, all_verdicts)
     return NamesResult(
         reference=reference,
         display_reference=target.display_host,
@@ -1117,8 +1199,8 @@ def check_names(cert: x509.Certificate, target: Target) -> NamesResult:
         matched=matched,
         closest=closest,
         common_names=p.cns,
-        clients=_clients(p, ref, all_verdicts),
-        findings=tuple(_findings(target, p, all_verdicts, matched, closest)),
+        clients=clients,
+        findings=tuple(_findings(target, p, all_verdicts, matched, closest, clients)),
         trailing_dot=target.trailing_dot,
         san_error=p.san_error,
     )
