@@ -1,18 +1,19 @@
 """Agreement with the x509-limbo subset (see /work/shared/data/limbo/README.md).
 
 Each testcase runs as one `inspect --cert PEER --chain INTERMEDIATES --ca TRUSTED
---host NAME --at TIME`. "Agree": SUCCESS ↔ verdict ok; FAILURE ↔ verdict
-problem, or verdict ok with a WARNING whose code names the rule limbo checks
-(RULE_WARNINGS: an explicit list, so no unrelated warning can count). The
-cases we do not agree with are listed in KNOWN_GAPS with the reason: they are
-strict xfails, so fixing one turns the suite red until the table is updated.
+--host NAME --at TIME` (names step + chain step). "Agree": SUCCESS ↔ verdict ok;
+FAILURE ↔ verdict problem, or verdict ok with a WARNING whose code *and* reason
+name the rule limbo checks (RULE_WARNINGS: an explicit list of (code, reason)
+pairs, so no unrelated warning, such as an incidental `cn-not-in-san`, can
+count). The cases we do not agree with are listed in KNOWN_GAPS with the
+reason: they are strict xfails, so fixing one turns the suite red until the
+table is updated.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import importlib.util
 import json
 import warnings
 from pathlib import Path
@@ -29,39 +30,43 @@ if not LIMBO_FILE.is_file():
     pytest.skip(f"x509-limbo subset not found at {LIMBO_FILE}", allow_module_level=True)
 
 CASES: dict[str, dict[str, Any]] = {t["id"]: t for t in json.loads(LIMBO_FILE.read_text())["testcases"]}
-NAMES_AVAILABLE = importlib.util.find_spec("tlsdoctor.analysis.names") is not None
 
-_WILDCARD_CODES = frozenset({"wildcard-apex", "wildcard-depth", "wildcard-partial"})
-# FAILURE cases where real clients accept the chain: verdict ok is right if this warning says why.
-RULE_WARNINGS: dict[str, frozenset[str]] = {
-    "webpki::eku::ee-anyeku": frozenset({"eku-no-server-auth"}),  # CA/B 7.1.2.7.10
-    "webpki::eku::ee-without-eku": frozenset({"eku-no-server-auth"}),  # CA/B 7.1.2.7.10, Apple
-    "webpki::eku::ee-critical-eku": frozenset({"chain-untrusted"}),  # strict-verifier-rejects
-    "webpki::eku::root-has-eku": frozenset({"chain-untrusted"}),  # CA/B 7.1.2.1.2
-    "webpki::ca-as-leaf": frozenset({"chain-untrusted"}),  # strict-verifier-rejects (OpenSSL accepts)
-    "rfc5280::nc::permitted-dns-match-noncritical": frozenset({"chain-untrusted"}),  # nc-not-critical
-    **{case_id: frozenset({"cn-not-in-san"}) for case_id in CASES if case_id.startswith("webpki::cn::")},
-    **{case_id: _WILDCARD_CODES for case_id in CASES if case_id.startswith("webpki::san::public-suffix")},
-}
-
-# Cases we cannot agree with, and why (strict xfail).
-KNOWN_GAPS: dict[str, str] = {
-    "pathlen::self-issued-certs-pathlen": "cryptography 50 cannot build through self-issued (key rollover) intermediates",
-    "pathlen::max-chain-depth-1-self-issued": "cryptography 50 cannot build through self-issued (key rollover) intermediates",
-    "rfc5280::nc::permitted-dn-match": "cryptography 50 rejects directoryName name constraints as unsupported",
-}
-# Name-matching FAILURE cases that only the names step (analysis/names.py) can explain; until it
-# exists, offline.py falls back to cryptography's name verdict, which accepts these.
-NAMES_GAPS: dict[str, str] = {
-    **{case_id: "needs cn-not-in-san from the names step" for case_id in CASES if case_id.startswith("webpki::cn::")},
+# FAILURE cases where real clients accept the chain: verdict ok is right if this (code, reason)
+# warning says why. A reason of None means the code alone names the rule.
+RULE_WARNINGS: dict[str, frozenset[tuple[str, str | None]]] = {
+    "webpki::eku::ee-anyeku": frozenset({("eku-no-server-auth", "any-eku")}),  # CA/B 7.1.2.7.10
+    "webpki::eku::ee-without-eku": frozenset({("eku-no-server-auth", "no-eku-extension")}),  # CA/B 7.1.2.7.10, Apple
+    "webpki::eku::ee-critical-eku": frozenset({("chain-untrusted", "strict-verifier-rejects")}),  # CA/B 7.1.2.7.10
+    "webpki::eku::root-has-eku": frozenset({("chain-untrusted", "root-has-eku")}),  # CA/B 7.1.2.1.2
+    "webpki::ca-as-leaf": frozenset({("chain-untrusted", "strict-verifier-rejects")}),  # CA/B 7.1.2.7.8 (OpenSSL accepts)
+    "rfc5280::nc::permitted-dns-match-noncritical": frozenset({("chain-untrusted", "nc-not-critical")}),  # RFC 5280 4.2.1.10
+    "rfc5280::san::underscore-dns": frozenset({("hostname-mismatch", "underscore")}),  # RFC 5280 4.2.1.6; Java refuses
+    **{case_id: frozenset({("cn-not-in-san", None)}) for case_id in CASES if case_id.startswith("webpki::cn::")},
+    # CA/B 3.2.2.6; `*.co.uk` (Chrome refuses) and `*.s3.amazonaws.com` (PSL private section) are warnings.
     **{
-        case_id: "needs the names step's public-suffix wildcard rule"
+        case_id: frozenset({("wildcard-partial", "wildcard-public-suffix")})
         for case_id in CASES
         if case_id.startswith("webpki::san::public-suffix")
     },
-    "rfc5280::ca-as-leaf-wrong-san": "name mismatch hidden behind a strict-only chain rejection; names step needed",
 }
-AGREED_WITHOUT_NAMES = 128  # measured with cryptography 50.0.2 and no names step
+
+# Cases we cannot agree with, and why (strict xfail). Each is a limit of cryptography 50's verifier,
+# which gives the chain verdict.
+KNOWN_GAPS: dict[str, str] = {
+    "pathlen::self-issued-certs-pathlen": (
+        "cryptography 50 cannot build through a self-issued (key rollover) intermediate: "
+        "'candidates exhausted: signature does not match'"
+    ),
+    "pathlen::max-chain-depth-1-self-issued": (
+        "cryptography 50 cannot build through a self-issued (key rollover) intermediate: "
+        "'candidates exhausted: signature does not match'"
+    ),
+    "rfc5280::nc::permitted-dn-match": (
+        "cryptography 50 rejects directoryName name constraints: "
+        "'critical nameConstraints extension contains an unsupported directoryName constraint'"
+    ),
+}
+AGREED = 141  # of 144, measured with cryptography 50.0.2 and publicsuffixlist 1.1.2; = len(CASES) - len(KNOWN_GAPS)
 
 
 @functools.cache
@@ -87,15 +92,15 @@ def agrees(case_id: str, result: InspectResult) -> bool:
     if result.verdict == "problem":
         return True
     allowed = RULE_WARNINGS.get(case_id, frozenset())
-    return any(f.severity is Severity.WARNING and f.code.value in allowed for f in result.findings)
+    return any(
+        f.severity is Severity.WARNING
+        and ((f.code.value, f.evidence.get("reason")) in allowed or (f.code.value, None) in allowed)
+        for f in result.findings
+    )
 
 
 def _param(case_id: str) -> Any:
-    marks = []
-    if case_id in KNOWN_GAPS:
-        marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[case_id]))
-    elif case_id in NAMES_GAPS:
-        marks.append(pytest.mark.xfail(not NAMES_AVAILABLE, strict=True, reason=NAMES_GAPS[case_id]))
+    marks = [pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[case_id])] if case_id in KNOWN_GAPS else []
     return pytest.param(case_id, id=case_id, marks=marks)
 
 
@@ -108,8 +113,17 @@ def test_limbo_case(case_id: str) -> None:
 
 
 def test_limbo_agreement_summary(capsys: pytest.CaptureFixture[str]) -> None:
-    agreed = sum(agrees(case_id, run_case(case_id)) for case_id in CASES)
+    disagreed = sorted(case_id for case_id in CASES if not agrees(case_id, run_case(case_id)))
+    agreed = len(CASES) - len(disagreed)
     with capsys.disabled():
-        print(f"\nx509-limbo agreement: {agreed}/{len(CASES)} (names step available: {NAMES_AVAILABLE})")
-    assert agreed >= AGREED_WITHOUT_NAMES
-    assert set(KNOWN_GAPS) <= set(CASES) and set(NAMES_GAPS) <= set(CASES)
+        print(f"\nx509-limbo agreement: {agreed}/{len(CASES)}; known gaps: {', '.join(disagreed)}")
+    assert len(CASES) == 144
+    assert disagreed == sorted(KNOWN_GAPS)
+    assert agreed == AGREED
+
+
+def test_rule_tables_name_real_cases() -> None:
+    """A typo in a table would silently drop a rule or a gap."""
+    assert set(KNOWN_GAPS) <= set(CASES) and set(RULE_WARNINGS) <= set(CASES)
+    assert all(CASES[case_id]["expected_result"] == "FAILURE" for case_id in RULE_WARNINGS)
+    assert not set(KNOWN_GAPS) & set(RULE_WARNINGS)

@@ -480,12 +480,23 @@ def _host_port(host: str, port: int) -> str:
     return f"{host}:{port}"
 
 
+MAX_CERT_NAMES = 100  # Let's Encrypt's limit of names per certificate
+
+
 def _related_names(ctx: CommandContext) -> list[str]:
-    """The dialled host plus the presented names in the same parent domain, without duplicates."""
+    """The dialled host plus the presented names in the same parent domain, without duplicates.
+
+    Capped at MAX_CERT_NAMES: a certificate may carry thousands of SANs, a CA issues at most 100.
+    """
     parent = ctx.host.lower().split(".")[-2:]
     names = [ctx.host]
+    seen = {ctx.host.lower()}
     for name in ctx.cert_names:
-        if name.lower().split(".")[-2:] == parent and name.lower() not in {n.lower() for n in names}:
+        if len(names) >= MAX_CERT_NAMES:
+            break
+        lowered = name.lower()
+        if lowered.split(".")[-2:] == parent and lowered not in seen:
+            seen.add(lowered)
             names.append(name)
     return names
 

@@ -1,8 +1,8 @@
 """The engine of `tlsdoctor inspect`: judge certificate files without any network.
 
 Takes the bytes of `--cert`, `--chain` and `--ca` (PEM or DER), the `--host`
-name or IP and an optional `--at` time, and runs the names step (when it is
-available) and the chain step on them. No network: no AIA fetch. Reads the
+name or IP and an optional `--at` time, and runs the names step (when a host
+is given) and the chain step on them. No network: no AIA fetch. Reads the
 system trust store only when asked (`use_system_store`); reads the clock only
 when `at` is None. Bad input → `BadInput` with one line.
 """
@@ -18,15 +18,16 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from tlsdoctor.analysis.chain import ChainResult, TrustAnchors, analyse_chain
+from tlsdoctor.analysis.names import NamesResult, check_names
 from tlsdoctor.errors import BadInput
-from tlsdoctor.findings import Code, Finding, Severity
+from tlsdoctor.findings import Finding, Severity
 from tlsdoctor.target import Target, parse_target
 
 
 @dataclass(frozen=True)
 class InspectResult:
     target: Target | None
-    names: Any  # tlsdoctor.analysis.names.NamesResult, or None while that step is unavailable
+    names: NamesResult | None  # None when no host was given
     chain: ChainResult
     findings: tuple[Finding, ...]
     at: dt.datetime
@@ -66,29 +67,6 @@ def _load(data: bytes, what: str, *, required: bool) -> list[x509.Certificate]:
     return certs
 
 
-def _check_names(cert: x509.Certificate, target: Target) -> Any:
-    """The names step, imported lazily: it is optional until its module exists."""
-    try:
-        from tlsdoctor.analysis.names import check_names
-    except ImportError:
-        return None
-    return check_names(cert, target)
-
-
-def _verifier_name_findings(chain_result: ChainResult) -> tuple[Finding, ...]:
-    """Until the names step exists: cryptography's own name verdict, so a mismatch is never silent."""
-    for verdict in chain_result.verdicts:
-        if verdict.ok and verdict.server_error:
-            return (
-                Finding(
-                    Code.HOSTNAME_MISMATCH,
-                    Severity.ERROR,
-                    {"source": "cryptography", "store": verdict.store, "error": verdict.server_error},
-                ),
-            )
-    return ()
-
-
 def inspect_certificates(
     cert_pem_or_der: bytes,
     *,
@@ -126,9 +104,6 @@ def inspect_certificates(
 
     presented = [c.public_bytes(serialization.Encoding.DER) for c in certs]
     chain_result = analyse_chain(presented, target=target, at=when, anchors=anchors, max_chain_depth=max_chain_depth)
-    names = _check_names(certs[0], target) if target is not None else None
-    name_findings: tuple[Finding, ...] = tuple(names.findings) if names is not None else ()
-    if names is None and target is not None:
-        name_findings = _verifier_name_findings(chain_result)
-    findings = name_findings + chain_result.findings
+    names = check_names(certs[0], target) if target is not None else None
+    findings = (names.findings if names is not None else ()) + chain_result.findings
     return InspectResult(target=target, names=names, chain=chain_result, findings=findings, at=when)

@@ -122,7 +122,7 @@ def finding_title(code: Code) -> str:
     return _(FINDING_TITLES[code])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Report:
     target: Target | None
     steps: tuple[Any, ...]  # walk.StepResult, in step order
@@ -132,6 +132,11 @@ class Report:
     lang: str = "en"
     client: str | None = None  # explain: the recognised client
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        # Short on purpose: asyncio formats the repr of a task's result on shutdown, and a
+        # full report (thousands of SANs) would cost tens of milliseconds for nothing.
+        return f"Report(target={self.target!r}, findings={len(self.findings)}, verdict={self.verdict!r})"
 
     @property
     def verdict(self) -> str:

@@ -989,6 +989,21 @@ def _rule_browser(p: _Presented, ref: _Ref) -> tuple[bool, str]:
     return False, "no-match"
 
 
+def _rule_chrome(p: _Presented, ref: _Ref) -> tuple[bool, str]:
+    """Chrome: the browser rule, and no wildcard on an ICANN public suffix (`*.co.uk`);
+    private PSL entries (`*.s3.amazonaws.com`) are allowed (registry_controlled_domains,
+    EXCLUDE_PRIVATE_REGISTRIES)."""
+    if ref.ip is not None:
+        return _rule_browser(p, ref)
+    for pattern in p.candidates:
+        verdict, reason = match_name(pattern, ref.host)
+        if verdict is Verdict.MATCH and reason != "wildcard-public-suffix":
+            if reason == "wildcard-one-label" and public_suffix_section(_lower(pattern)[2:]) == "icann":
+                continue
+            return True, reason
+    return False, "no-match"
+
+
 CLIENT_RULES: Mapping[str, _ClientRule] = MappingProxyType(
     {
         "openssl": _rule_openssl,
@@ -998,7 +1013,7 @@ CLIENT_RULES: Mapping[str, _ClientRule] = MappingProxyType(
         "node": _rule_node,
         "java": _rule_java,
         "go": _rule_go,
-        "chrome": _rule_browser,
+        "chrome": _rule_chrome,
         "firefox": _rule_browser,
     }
 )
