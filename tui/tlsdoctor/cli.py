@@ -259,11 +259,6 @@ def cmd_inspect(args: argparse.Namespace, lang: str) -> int:
     if result.names is not None:
         steps.append(StepResult(StepId.NAMES, worst_status(result.names.findings), result.names, tuple(result.names.findings)))
     steps.append(StepResult(StepId.CHAIN, worst_status(result.chain.findings), result.chain, tuple(result.chain.findings)))
-    # findings the offline engine added beyond the two steps (kept, so nothing is silent)
-    known = {id(f) for s in steps for f in s.findings}
-    extra = tuple(f for f in result.findings if id(f) not in known)
-    if extra:
-        steps[0] = StepResult(steps[0].step, worst_status((*steps[0].findings, *extra)), steps[0].data, (*steps[0].findings, *extra))
     assert result.target is not None
     report: Report = build_report(result.target, steps, WalkOptions(target=result.target, lang=lang), at)
     _print(render(report, args.format))

@@ -36,7 +36,9 @@ from .widgets import CommandLine, EvidencePane, StepList, WalkState, lit, status
 
 
 class WalkMessage(Message):
-    """Base of the messages the walk worker posts (one per engine event)."""
+    """Base of the messages the walk worker posts (one per engine event); they stay on the walk screen."""
+
+    bubble = False
 
     def __init__(self, event: Any) -> None:
         self.event = event
@@ -61,6 +63,8 @@ class WalkFinishedMessage(WalkMessage):
 
 class WalkCancelledMessage(Message):
     """The user cancelled the walk (Escape)."""
+
+    bubble = False
 
 
 def message_for(event: Any) -> WalkMessage:

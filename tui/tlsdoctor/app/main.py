@@ -1,0 +1,216 @@
+"""The Textual app: `tlsdoctor [TARGET]` and `tlsdoctor demo`.
+
+`TlsDoctorApp` owns the app-wide keys (language, palette), the command
+palette's commands and the exports. It consumes only the walk engine's event
+stream (through `screens.WalkScreen`); it never opens sockets itself. The demo
+gets its loopback servers from `tlsdoctor.lab.scenarios.Lab`, started and
+stopped by `run_demo`. `cli.py` imports this module lazily so `check` never
+imports textual.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tlsdoctor.i18n import LANGUAGE_NAMES, _, current_language, lazy_gettext, set_language
+
+from .screens import ExplainDialog, FormScreen, KnowledgeScreen, PickerScreen, WalkScreen
+
+
+def write_new_file(directory: Path, stem: str, suffix: str, data: str) -> Path:
+    """Write atomically and never overwrite: `stem.md`, else `stem-2.md`, `stem-3.md` …
+
+    The text goes to a temporary file in the same directory first; `os.link`
+    then gives it its final name only if that name is free (atomic on POSIX).
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tlsdoctor-", suffix=suffix, dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(data)
+        for n in range(1, 1000):
+            path = directory / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                continue
+            return path
+        raise FileExistsError(f"too many files named {stem}*{suffix} in {directory}")
+    finally:
+        os.unlink(tmp)
+
+
+def _file_stem(options: Any) -> str:
+    if options is None:
+        return "tlsdoctor"
+    target = options.target
+    return "tlsdoctor-" + re.sub(r"[^A-Za-z0-9._-]+", "_", f"{target.ascii_host}-{target.port}")
+
+
+class TlsDoctorApp(App[int]):
+    """A live, bilingual walk through the decision tree."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tlsdoctor"
+    BINDINGS = [
+        Binding("l", "switch_language", lazy_gettext("中文/English"), id="switch-language"),
+        Binding("ctrl+q", "quit", lazy_gettext("Quit"), id="quit"),
+        Binding("f2", "explain", lazy_gettext("Explain error"), show=False, id="explain"),
+        Binding("f3", "knowledge", lazy_gettext("Knowledge"), show=False, id="knowledge"),
+    ]
+
+    def __init__(
+        self,
+        options: Any = None,
+        *,
+        lang: str = "en",
+        demo: bool = False,
+        lab: Any = None,
+        export_dir: str | Path | None = None,
+    ) -> None:
+        set_language(lang)
+        super().__init__()
+        self.options = options
+        self.demo = demo
+        self.lab = lab
+        self._own_lab = False
+        self.export_dir = Path(export_dir) if export_dir is not None else Path.cwd()
+
+    def on_mount(self) -> None:
+        self.title = "tlsdoctor"
+        if self.demo:
+            if self.lab is None:
+                from tlsdoctor.lab.scenarios import Lab
+
+                self.lab = Lab()
+                self.lab.start()
+                self._own_lab = True
+            self.push_screen(PickerScreen(self.lab))
+        elif self.options is not None:
+            self.push_screen(WalkScreen(self.options, back_allowed=False))
+        else:
+            self.push_screen(FormScreen())
+
+    def on_unmount(self) -> None:
+        if self._own_lab and self.lab is not None:
+            self.lab.stop()
+            self.lab = None
+
+    # language ---------------------------------------------------------------------------
+    async def action_switch_language(self) -> None:
+        await self.switch_language("zh" if current_language() == "en" else "en")
+
+    async def switch_language(self, lang: str) -> None:
+        """Switch every screen live; results, selection and scroll state come from stored state."""
+        set_language(lang)
+        for screen in self.screen_stack:
+            relocalise = getattr(screen, "relocalise", None)
+            if relocalise is not None:
+                await relocalise(lang)
+        self.refresh_bindings()
+        self.notify(_("Language: {name}").format(name=LANGUAGE_NAMES[lang]), markup=False, timeout=2)
+
+    # helpers for the palette -----------------------------------------------------------
+    def walk_screen(self) -> WalkScreen | None:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, WalkScreen):
+                return screen
+        return None
+
+    def export_report(self, fmt: str) -> Path | None:
+        """Write the report (md or json) to a new file in `export_dir`; returns its path."""
+        from tlsdoctor.report import render_markdown
+
+        walk = self.walk_screen()
+        if walk is None or walk.state.report is None:
+            self.notify(_("The report is not ready yet."), severity="warning", markup=False)
+            return None
+        report = walk.state.report
+        if fmt == "json":
+            text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = render_markdown(report)
+        path = write_new_file(self.export_dir, _file_stem(walk.options), "." + fmt, text)
+        self.notify(_("Saved {path}").format(path=str(path)), markup=False)
+        return path
+
+    def export_svg(self) -> Path:
+        """An SVG screenshot of the current screen, to a new file in `export_dir`."""
+        walk = self.walk_screen()
+        svg = self.export_screenshot(title="tlsdoctor")
+        path = write_new_file(self.export_dir, _file_stem(walk.options if walk else None), ".svg", svg)
+        self.notify(_("Saved {path}").format(path=str(path)), markup=False)
+        return path
+
+    def action_explain(self) -> None:
+        def opened(entry_id: str | None) -> None:
+            if entry_id:
+                self.push_screen(KnowledgeScreen(entry_id))
+
+        self.push_screen(ExplainDialog(), opened)
+
+    def action_knowledge(self, entry_id: str | None = None) -> None:
+        self.push_screen(KnowledgeScreen(entry_id))
+
+    def _walk_action(self, name: str) -> None:
+        walk = self.walk_screen()
+        if walk is None:
+            self.notify(_("No walk on screen."), severity="warning", markup=False)
+            return
+        getattr(walk, f"action_{name}")()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        other = "English" if current_language() == "zh" else "中文"
+        yield SystemCommand(
+            _("Switch language to {name}").format(name=other),
+            _("Show everything in {name}; results stay").format(name=other),
+            self.action_switch_language,
+        )
+        yield SystemCommand(_("Export report as Markdown"), _("Write the report to a .md file"), lambda: self.export_report("md"))
+        yield SystemCommand(_("Export report as JSON"), _("Write the report to a .json file"), lambda: self.export_report("json"))
+        yield SystemCommand(_("Save SVG screenshot"), _("Write this screen to an .svg file"), self.export_svg)
+        yield SystemCommand(_("Copy selected command"), _("Copy the selected command (OSC 52)"), lambda: self._walk_action("copy_command"))
+        yield SystemCommand(_("Copy report as Markdown"), _("Copy the whole report (OSC 52)"), lambda: self._walk_action("copy_report"))
+        yield SystemCommand(_("Re-run the walk"), _("Run every step again"), lambda: self._walk_action("rerun"))
+        yield SystemCommand(_("Explain a pasted error"), _("Paste an error message and see what it means"), self.action_explain)
+        yield SystemCommand(_("Browse the knowledge base"), _("List, search and read the entries"), self.action_knowledge)
+        from tlsdoctor.knowledge import load_knowledge
+
+        lang = current_language()
+        for entry in load_knowledge().entries:
+            yield SystemCommand(
+                _("Open knowledge entry {id}: {title}").format(id=entry.id, title=entry.title.get(lang)),
+                entry.slug,
+                lambda entry_id=entry.id: self.action_knowledge(entry_id),
+                discover=False,
+            )
+        yield SystemCommand(_("Quit"), _("Leave tlsdoctor"), self.exit)
+
+
+def run_app(options: Any, lang: str) -> int:
+    """`tlsdoctor [TARGET]`: with options the walk starts at once, else the form. Returns the exit code."""
+    app = TlsDoctorApp(options, lang=lang)
+    app.run()
+    walk = app.walk_screen()
+    if walk is not None and walk.state.report is not None:
+        return walk.state.report.exit_code
+    return 0
+
+
+def run_demo(lang: str) -> int:
+    """`tlsdoctor demo`: the scenario picker over the lab; servers stop on exit."""
+    from tlsdoctor.lab.scenarios import Lab
+
+    with Lab() as lab:
+        TlsDoctorApp(None, lang=lang, demo=True, lab=lab).run()
+    return 0
