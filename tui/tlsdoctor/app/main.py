@@ -50,6 +50,29 @@ def write_new_file(directory: Path, stem: str, suffix: str, data: str) -> Path:
         os.unlink(tmp)
 
 
+_SVG_TEXT = re.compile(r'(<text [^>]*?textLength=")([0-9.e+-]+)("[^>]*>)([^<]*)(</text>)')
+
+
+def fix_cjk_svg(svg: str) -> str:
+    """Rich's SVG export sizes text by characters, not cells, squeezing CJK (Rich issue #2742).
+
+    Each `<text>` gets `textLength` = cell width × cells instead of × characters.
+    """
+    import html
+
+    from rich.cells import cell_len
+
+    def fix(match: re.Match[str]) -> str:
+        text = html.unescape(match.group(4))
+        chars, cells = len(text), cell_len(text)
+        if not chars or chars == cells:
+            return match.group(0)
+        length = float(match.group(2)) / chars * cells
+        return f"{match.group(1)}{length:g}{match.group(3)}{match.group(4)}{match.group(5)}"
+
+    return _SVG_TEXT.sub(fix, svg)
+
+
 def _file_stem(options: Any) -> str:
     if options is None:
         return "tlsdoctor"
@@ -147,7 +170,7 @@ class TlsDoctorApp(App[int]):
     def export_svg(self) -> Path:
         """An SVG screenshot of the current screen, to a new file in `export_dir`."""
         walk = self.walk_screen()
-        svg = self.export_screenshot(title="tlsdoctor")
+        svg = fix_cjk_svg(self.export_screenshot(title="tlsdoctor"))
         path = write_new_file(self.export_dir, _file_stem(walk.options if walk else None), ".svg", svg)
         self.notify(_("Saved {path}").format(path=str(path)), markup=False)
         return path

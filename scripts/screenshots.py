@@ -1,0 +1,112 @@
+"""Regenerate screenshots/*.svg from the real app, in English and Chinese.
+
+Runs the real walks against the lab's loopback servers (`tlsdoctor.lab.scenarios.Lab`),
+drives the app with Textual's pilot, and saves each main screen with
+`App.export_screenshot` (Chinese text widths fixed: Rich issue #2742).
+
+    PYTHONPATH=tui python scripts/screenshots.py [--out screenshots] [--size 140x42]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tui"))
+
+from tlsdoctor.app.main import TlsDoctorApp, fix_cjk_svg  # noqa: E402
+from tlsdoctor.app.screens import ExplainDialog, WalkScreen  # noqa: E402
+from tlsdoctor.app.widgets import StepList  # noqa: E402
+from tlsdoctor.findings import StepId  # noqa: E402
+from tlsdoctor.lab.scenarios import Lab  # noqa: E402
+
+PASTED_ERROR = (
+    "curl: (60) SSL: no alternative certificate subject name matches target host name 'wrong.example.test'\n"
+    "More details here: https://curl.se/docs/sslcerts.html"
+)
+
+
+async def _walk_done(pilot: Any, screen: WalkScreen) -> None:
+    for _ in range(300):
+        if screen.state.report is not None or screen.state.error or screen.state.cancelled:
+            break
+        await pilot.pause(0.05)
+    await pilot.pause(0.2)
+
+
+def _select(step: StepId) -> Callable[[Any, TlsDoctorApp], Awaitable[None]]:
+    async def go(pilot: Any, app: TlsDoctorApp) -> None:
+        screen = app.screen
+        assert isinstance(screen, WalkScreen)
+        await _walk_done(pilot, screen)
+        screen.query_one(StepList).select_step(step)
+        await pilot.pause(0.2)
+
+    return go
+
+
+async def _explain(pilot: Any, app: TlsDoctorApp) -> None:
+    app.action_explain()
+    await pilot.pause(0.2)
+    dialog = app.screen
+    assert isinstance(dialog, ExplainDialog)
+    from textual.widgets import TextArea
+
+    dialog.query_one(TextArea).text = PASTED_ERROR
+    await dialog.action_explain()
+    await pilot.pause(0.2)
+
+
+async def _knowledge(pilot: Any, app: TlsDoctorApp) -> None:
+    app.action_knowledge("TLS-1002")
+    await pilot.pause(0.5)
+
+
+async def _nothing(pilot: Any, app: TlsDoctorApp) -> None:
+    await pilot.pause(0.3)
+
+
+async def shoot(out: Path, size: tuple[int, int]) -> list[Path]:
+    written: list[Path] = []
+    with Lab() as lab:
+        plans: list[tuple[str, Callable[[str], TlsDoctorApp], Callable[[Any, TlsDoctorApp], Awaitable[None]]]] = [
+            ("form", lambda lang: TlsDoctorApp(None, lang=lang), _nothing),
+            ("demo-picker", lambda lang: TlsDoctorApp(None, lang=lang, demo=True, lab=lab), _nothing),
+            ("walk-names", lambda lang: TlsDoctorApp(lab.options_for("wrong-host", lang=lang), lang=lang), _select(StepId.NAMES)),
+            ("walk-diagnosis", lambda lang: TlsDoctorApp(lab.options_for("wrong-host", lang=lang), lang=lang), _select(StepId.DIAGNOSIS)),
+            ("walk-fetch", lambda lang: TlsDoctorApp(lab.options_for("divergent", lang=lang), lang=lang), _select(StepId.FETCH)),
+            ("walk-chain", lambda lang: TlsDoctorApp(lab.options_for("incomplete-chain", lang=lang, offline=True), lang=lang), _select(StepId.CHAIN)),
+            ("explain", lambda lang: TlsDoctorApp(None, lang=lang), _explain),
+            ("knowledge", lambda lang: TlsDoctorApp(None, lang=lang), _knowledge),
+        ]
+        for name, make, drive in plans:
+            for lang in ("en", "zh"):
+                app = make(lang)
+                async with app.run_test(size=size) as pilot:
+                    await pilot.pause(0.2)
+                    await drive(pilot, app)
+                    svg = fix_cjk_svg(app.export_screenshot(title=f"tlsdoctor — {name} ({lang})"))
+                path = out / f"{name}-{lang}.svg"
+                path.write_text(svg, encoding="utf-8")
+                written.append(path)
+                print(path)
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "screenshots"))
+    parser.add_argument("--size", default="140x42", help="COLSxROWS")
+    args = parser.parse_args()
+    cols, rows = (int(x) for x in args.size.split("x"))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    asyncio.run(shoot(out, (cols, rows)))
+
+
+if __name__ == "__main__":
+    main()
