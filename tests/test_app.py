@@ -151,3 +151,257 @@ async def test_walk_in_chinese_shows_chinese_steps_and_diagnosis(lab: Lab) -> No
         status = plain(screen.query_one("#status-line", Static))
         assert top.title in status
         assert [m.event.result.step for m in engine_messages(messages) if isinstance(m, StepFinishedMessage)] == list(StepId)
+
+
+async def test_live_language_switch_keeps_results_and_selected_step(lab: Lab) -> None:
+    app, messages = walk_app(lab, "wrong-host")
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        screen = app.screen
+        await wait_for_walk(pilot, screen)
+        report_before = screen.state.report
+        assert screen.query_one(StepList).selected_step is StepId.NAMES
+        footer_before = {b.binding.description for b in app.active_bindings.values()}
+        await pilot.press("l")
+        await pilot.pause()
+        assert current_language() == "zh"
+        # same screen, same results, same step; nothing re-ran
+        assert app.screen is screen
+        assert screen.query_one(StepList).selected_step is StepId.NAMES
+        assert screen.query_one(EvidencePane).step is StepId.NAMES
+        assert screen.state.report.findings == report_before.findings
+        assert len([m for m in engine_messages(messages) if isinstance(m, WalkFinishedMessage)]) == 1
+        # the diagnosis is now told in Chinese
+        top = screen.state.report.diagnosis[0]
+        assert top.kb_id == "TLS-1002" and top.title != report_before.diagnosis[0].title
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in top.title)
+        assert top.title in plain(screen.query_one("#status-line", Static))
+        # binding labels are lazy strings: the footer was refreshed from them
+        footer_after = {str(b.binding.description) for b in app.active_bindings.values()}
+        assert footer_after == {str(d) for d in footer_before}
+        await pilot.press("l")
+        await pilot.pause()
+        assert current_language() == "en"
+        assert screen.state.report.diagnosis[0].title == report_before.diagnosis[0].title
+
+
+async def test_escape_cancels_a_walk_stuck_on_a_black_hole(lab: Lab) -> None:
+    messages: list[Any] = []
+    app = TlsDoctorApp(lab.options_for("black-hole", timeout=10.0), lang="en")
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        screen = app.screen
+        assert isinstance(screen, WalkScreen)
+        for _ in range(100):
+            if screen.state.running is StepId.FETCH:
+                break
+            await pilot.pause(0.02)
+        assert screen.state.running is StepId.FETCH
+        await pilot.pause(0.2)
+        assert "running" in plain(screen.query_one("#status-line", Static)) or "step 4/8" in plain(screen.query_one("#status-line", Static))
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        assert screen.state.cancelled
+        assert screen.state.report is None
+        assert not screen.walking
+        received = engine_messages(messages)
+        assert any(isinstance(m, WalkCancelledMessage) for m in received)
+        assert not any(isinstance(m, WalkFinishedMessage) for m in received)
+        assert "cancelled" in plain(screen.query_one("#status-line", Static))
+        assert screen.state.status(StepId.DNS) is StepStatus.OK  # what finished stays
+
+
+async def test_rerun_runs_every_step_again(lab: Lab) -> None:
+    app, messages = walk_app(lab, "healthy")
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        screen = app.screen
+        await wait_for_walk(pilot, screen)
+        assert screen.state.report.verdict == "ok"
+        assert screen.query_one(StepList).selected_step is StepId.DIAGNOSIS
+        await pilot.press("r")
+        await pilot.pause(0.05)
+        await wait_for_walk(pilot, screen)
+        finished = [m for m in engine_messages(messages) if isinstance(m, WalkFinishedMessage)]
+        assert len(finished) == 2
+        assert "nothing wrong found" in plain(screen.query_one("#status-line", Static))
+
+
+async def test_copy_command_and_report_and_export_never_overwrite(lab: Lab, tmp_path: Path) -> None:
+    app, _messages = walk_app(lab, "wrong-host", export_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await wait_for_walk(pilot, screen)
+        host = screen.options.target.ascii_host
+        await pilot.press("c")
+        assert host in app.clipboard and "\n" not in app.clipboard
+        # focusing another command and pressing c copies that one
+        screen.query_one(StepList).select_step(StepId.DIAGNOSIS)
+        await pilot.pause()
+        commands = list(screen.query(CommandLine))
+        assert len(commands) >= 2
+        commands[1].focus()
+        await pilot.press("c")
+        assert app.clipboard == commands[1].command
+        await pilot.press("m")
+        assert app.clipboard.startswith("# tlsdoctor:") and "TLS-1002" in app.clipboard
+        md = app.export_report("md")
+        md_again = app.export_report("md")
+        js = app.export_report("json")
+        svg = app.export_svg()
+    assert md is not None and md_again is not None and js is not None
+    assert md != md_again and md.exists() and md_again.exists()
+    assert md.read_text(encoding="utf-8") == md_again.read_text(encoding="utf-8")
+    data = json.loads(js.read_text(encoding="utf-8"))
+    assert data["verdict"] == "problem" and data["diagnosis"][0]["kb_id"] == "TLS-1002"
+    assert svg.read_text(encoding="utf-8").startswith("<svg")
+    assert not list(tmp_path.glob(".tlsdoctor-*")), "temporary files are cleaned up"
+
+
+def test_write_new_file_adds_a_suffix_instead_of_overwriting(tmp_path: Path) -> None:
+    first = write_new_file(tmp_path, "r", ".md", "one")
+    (tmp_path / "r-2.md").write_text("someone else's", encoding="utf-8")
+    second = write_new_file(tmp_path, "r", ".md", "two")
+    assert first.name == "r.md" and second.name == "r-3.md"
+    assert first.read_text() == "one" and (tmp_path / "r-2.md").read_text() == "someone else's"
+
+
+async def test_hostile_certificate_text_is_shown_literally(lab: Lab) -> None:
+    app, _messages = walk_app(lab, "hostile-text")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await wait_for_walk(pilot, screen)
+        assert app.is_running, "[@click=app.quit] must not be a live link"
+        for step in (StepId.NAMES, StepId.FETCH, StepId.CHAIN):
+            screen.query_one(StepList).select_step(step)
+            await pilot.pause()
+            text = screen_text(screen)
+            assert "[bold]x[/bold]" in text, step
+            assert "[$accent]y" in text, step
+            assert "[@click=app.quit]z" in text, step
+            assert "\\x1b[31mred" in text and "\x1b" not in text, step
+            assert "\\u202e" in text and "\u202e" not in text, step
+        assert HOSTILE_CN.startswith("[bold]x[/bold]")
+
+
+async def test_form_validates_as_you_type_and_starts_the_walk(lab: Lab, tmp_path: Path) -> None:
+    app = TlsDoctorApp(None, lang="en")
+    run = lab.run("wrong-host")
+    ns = lab.nameserver()
+    async with app.run_test(size=SIZE) as pilot:
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        target = form.query_one("#f-target", Input)
+        target.value = "bad host:99999"
+        await pilot.pause()
+        error = form.query_one("#err-target", Label)
+        assert "✗" in plain(error) and error.display
+        assert form.query_one("#start").disabled
+        form.query_one("#f-nameserver", Input).value = "not-an-ip"
+        await pilot.pause()
+        assert "IP address" in plain(form.query_one("#err-nameserver", Label))
+        form.query_one("#f-nameserver", Input).value = f"{ns.address}:{ns.port}"
+        form.query_one("#f-ca", Input).value = str(tmp_path / "missing.pem")
+        await pilot.pause()
+        assert "missing.pem" in plain(form.query_one("#err-ca", Label))
+        form.query_one("#f-ca", Input).value = str(lab.ca_file)
+        target.value = run.target
+        await pilot.pause()
+        assert not form.query_one("#start").disabled
+        assert plain(form.query_one("#err-target", Label)) == ""
+        options = form.validate_all()
+        assert options.target.port == run.port and options.ca_files == (str(lab.ca_file),)
+        # the form's walk uses the system hosts file: point it at the lab's through the options
+        form.values["target"] = run.target
+        app.push_screen(WalkScreen(options.__class__(**{**options.__dict__, "hosts_file": str(lab.hosts_file), "use_system_store": False})))
+        await pilot.pause()
+        walk = app.screen
+        assert isinstance(walk, WalkScreen)
+        await wait_for_walk(pilot, walk)
+        assert walk.state.report.diagnosis[0].kb_id == "TLS-1002"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is form
+
+
+async def test_demo_picker_runs_a_scenario_and_returns(lab: Lab) -> None:
+    app = TlsDoctorApp(None, lang="zh", demo=True, lab=lab)
+    async with app.run_test(size=SIZE) as pilot:
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        scenarios = picker.query_one("#scenarios", OptionList)
+        ids = [scenarios.get_option_at_index(i).id for i in range(scenarios.option_count)]
+        assert "wrong-host" in ids and "healthy" in ids
+        scenarios.highlighted = ids.index("wrong-host")
+        await pilot.press("enter")
+        await pilot.pause()
+        walk = app.screen
+        assert isinstance(walk, WalkScreen)
+        await wait_for_walk(pilot, walk)
+        assert walk.state.report.diagnosis[0].kb_id == "TLS-1002"
+        assert walk.options.target.display_host == "wrong.example.test"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is picker
+        assert picker.query_one("#scenarios", OptionList).highlighted == ids.index("wrong-host")
+
+
+async def test_explain_dialog_finds_the_entry_and_opens_it(lab: Lab) -> None:
+    app = TlsDoctorApp(None, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_explain()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExplainDialog)
+        pasted = (
+            "[bold]curl: (60) SSL: no alternative certificate subject name matches target host name "
+            "'x.example.test'[$accent] [@click=app.quit]q\x1b[31m"
+        )
+        dialog.query_one(TextArea).text = pasted
+        await dialog.action_explain()
+        await pilot.pause()
+        text = screen_text(dialog)
+        assert "hostname-mismatch" in text and "curl" in text
+        assert "TLS-1002" in dialog.entries
+        entries = dialog.query_one("#explain-entries", OptionList)
+        entries.highlighted = dialog.entries.index("TLS-1002")
+        entries.focus()
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        kb = app.screen
+        assert isinstance(kb, KnowledgeScreen) and kb.entry_id == "TLS-1002"
+        assert "TLS-1002" in kb.query_one(Markdown).source
+
+
+async def test_knowledge_browser_searches_and_switches_language() -> None:
+    app = TlsDoctorApp(None, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_knowledge("TLS-1002")
+        await pilot.pause(0.3)
+        kb = app.screen
+        assert isinstance(kb, KnowledgeScreen)
+        english = kb.query_one(Markdown).source
+        assert "TLS-1002" in english
+        kb.query_one("#kb-search", Input).value = "wildcard"
+        await pilot.pause()
+        listed = kb.query_one("#kb-list", OptionList)
+        ids = [listed.get_option_at_index(i).id for i in range(listed.option_count)]
+        assert "TLS-1003" in ids and 0 < len(ids) < 10
+        kb.query_one("#kb-search", Input).value = ""
+        await pilot.pause()
+        await app.switch_language("zh")
+        await pilot.pause(0.3)
+        kb = app.screen
+        assert isinstance(kb, KnowledgeScreen) and kb.entry_id == "TLS-1002"
+        chinese = kb.query_one(Markdown).source
+        assert chinese != english and any("\u4e00" <= ch <= "\u9fff" for ch in chinese)
+
+
+async def test_palette_offers_the_app_commands() -> None:
+    app = TlsDoctorApp(None, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for wanted in ("Switch language to 中文", "Export report as Markdown", "Export report as JSON", "Save SVG screenshot",
+                       "Copy selected command", "Re-run the walk", "Explain a pasted error", "Browse the knowledge base"):
+            assert wanted in titles
+        assert any(t.startswith("Open knowledge entry TLS-1002") for t in titles)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert "CommandPalette" in type(app.screen).__name__
