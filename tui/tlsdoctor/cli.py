@@ -166,8 +166,6 @@ def walk_options(args: argparse.Namespace, lang: str) -> Any:
         raise BadInput(f"--port {args.port}: use a number from 1 to 65535")
     if not 0 < args.timeout <= 600:
         raise BadInput("--timeout must be between 0 and 600 seconds")
-    if args.redact:
-        raise BadInput("--redact is not available yet (planned: the hardening issue)")
     target = parse_target(args.target, args.port)
     for path in args.ca:
         _read_file(path, "--ca file")
@@ -213,7 +211,7 @@ def _print(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def render(report: Any, fmt: str) -> str:
+def render(report: Any, fmt: str, *, redact: bool = False) -> str:
     from tlsdoctor.report import render_markdown, render_text
 
     if fmt == "json":
@@ -222,6 +220,10 @@ def render(report: Any, fmt: str) -> str:
         text = render_markdown(report)
     else:
         text = render_text(report)
+    if redact:
+        from tlsdoctor.redact import redact_text
+
+        text = redact_text(text, report.to_json())
     return text
 
 
@@ -230,7 +232,7 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
 
     options = walk_options(args, lang)
     report = asyncio.run(run_walk(options))
-    _print(render(report, args.format))
+    _print(render(report, args.format, redact=args.redact))
     return report.exit_code
 
 
