@@ -52,3 +52,25 @@ def test_key_that_does_not_match_is_found_and_never_printed(lab: Lab, capsys, tm
     assert "mtls-key-mismatch" in codes(report)
     key_lines = [l for l in other_key.read_text().splitlines() if l and not l.startswith("-----")]
     assert not any(line in out for line in key_lines)
+
+
+def test_token_and_key_never_appear_and_loose_key_mode_is_warned(lab: Lab, capsys, tmp_path: Path) -> None:
+    import base64
+
+    cert, key = lab.client_files()
+    key.chmod(0o644)
+    payload = base64.urlsafe_b64encode(json.dumps({"sub": "svc", "cnf": {"x5t#S256": "A" * 43}}).encode()).rstrip(b"=").decode()
+    token = f"eyJhbGciOiJub25lIn0.{payload}.c2lnbmF0dXJlLXNlY3JldC1ieXRlcw"
+    outputs = []
+    for fmt in ("json", "text", "md"):
+        main(["check", *lab.command_line("mtls-required"), "--timeout", "2", "--format", fmt,
+              "--client-cert", str(cert), "--client-key", str(key), "--token", token])
+        captured = capsys.readouterr()
+        outputs.append(captured.out + captured.err)
+    everything = "\n".join(outputs)
+    assert "readable by other users" in outputs[0]
+    assert token not in everything and payload not in everything and "c2lnbmF0dXJlLXNlY3JldC1ieXRlcw" not in everything
+    key_lines = [l for l in key.read_text().splitlines() if l and not l.startswith("-----")]
+    assert not any(line in everything for line in key_lines)
+    assert "mtls-cnf-mismatch" in everything
+    key.chmod(0o600)

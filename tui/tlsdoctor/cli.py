@@ -175,6 +175,14 @@ def walk_options(args: argparse.Namespace, lang: str) -> Any:
 
         ask = getpass.getpass if sys.stdin.isatty() else None
         client = load_client_material(args.client_cert, args.client_key, args.client_key_password, ask_password=ask)
+        if client.key_file_mode is not None and client.key_file_mode & 0o077:
+            sys.stderr.write(
+                "tlsdoctor: "
+                + _("warning: the private key file {path} is readable by other users (mode {mode}); chmod 600 it").format(
+                    path=client.key_path, mode=format(client.key_file_mode, "04o")
+                )
+                + "\n"
+            )
     elif args.client_key:
         raise BadInput("--client-key needs --client-cert")
     expected = None
