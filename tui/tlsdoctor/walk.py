@@ -11,6 +11,7 @@ final report. Nothing here imports textual.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -25,6 +26,9 @@ from tlsdoctor.target import Target
 MAX_ADDRESSES = 32  # addresses probed per walk (hardening: hostile DNS can return hundreds)
 MAX_PARALLEL = 16  # handshakes in flight at once
 MAX_AIA_URLS = 2
+# An SNI attempt that ended like this means nobody answers TLS there: skip the other modes.
+_DEAD = frozenset({"refused", "unreachable", "timeout"})
+_BROKEN = object()
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,14 @@ def _skipped(step: StepId, reason: str) -> StepResult:
     return StepResult(step=step, status=StepStatus.SKIPPED, skipped_reason=reason)
 
 
+def _with_dropped(findings: Sequence[Finding], truncated_from: int | None) -> tuple[Finding, ...]:
+    """When DNS gave more than MAX_ADDRESSES addresses, every fetch finding says how many were not probed."""
+    if truncated_from is None:
+        return tuple(findings)
+    extra = {"addresses_total": truncated_from, "addresses_probed": MAX_ADDRESSES, "addresses_dropped": truncated_from - MAX_ADDRESSES}
+    return tuple(dataclasses.replace(f, evidence={**f.evidence, **extra}) for f in findings)
+
+
 def _pins_for(options: WalkOptions) -> tuple[str, ...]:
     t = options.target
     return tuple(p.address for p in options.resolves if p.host.lower() in (t.ascii_host, t.display_host) and p.port == t.port)
@@ -234,27 +246,54 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
         modes = (SniMode.SNI,) if target.is_ip else (SniMode.SNI, SniMode.NO_SNI, SniMode.BOGUS)
         jobs = [(a, m) for a in addresses for m in modes]
         semaphore = asyncio.Semaphore(MAX_PARALLEL)
+        finished: asyncio.Queue[Any] = asyncio.Queue()
+        planned = len(jobs)
 
         async def one(address: str, mode: SniMode) -> Any:
             async with semaphore:
-                return await fetch(address, target.port, target.sni, mode, options.timeout)
+                handshake = await fetch(address, target.port, target.sni, mode, options.timeout)
+            finished.put_nowait(handshake)
+            return handshake
 
-        tasks = [asyncio.ensure_future(one(a, m)) for a, m in jobs]
+        async def per_address(address: str) -> list[Any]:
+            # SNI first; the other modes only when the address answered. A dead address
+            # (refused, unreachable, silent) costs one attempt, not three, so hostile DNS
+            # full of black holes keeps the step within ceil(dead / MAX_PARALLEL) timeouts.
+            nonlocal planned
+            try:
+                first = await one(address, modes[0])
+                if len(modes) == 1:
+                    return [first]
+                if first.error in _DEAD:
+                    planned -= len(modes) - 1
+                    finished.put_nowait(None)  # wake the progress loop: the total shrank
+                    return [first]
+                return [first, *await asyncio.gather(*(one(address, m) for m in modes[1:]))]
+            except BaseException:
+                finished.put_nowait(_BROKEN)  # never leave the progress loop waiting
+                raise
+
+        tasks = [asyncio.ensure_future(per_address(a)) for a in addresses]
         try:
             done = 0
-            for next_done in asyncio.as_completed(tasks):
-                handshake = await next_done
+            while done < planned:
+                handshake = await finished.get()
+                if handshake is _BROKEN:
+                    break  # gather below re-raises the error
+                if handshake is None:
+                    continue
                 done += 1
-                yield StepProgress(StepId.FETCH, done, len(tasks), f"{handshake.address} {handshake.sni_mode.value}")
+                yield StepProgress(StepId.FETCH, done, planned, f"{handshake.address} {handshake.sni_mode.value}")
+            gathered = await asyncio.gather(*tasks)
         finally:
             for task in tasks:
                 task.cancel()
         order = {job: i for i, job in enumerate(jobs)}
-        handshakes = sorted((t.result() for t in tasks), key=lambda h: order[(h.address, h.sni_mode)])
+        handshakes = sorted((h for hs in gathered for h in hs), key=lambda h: order[(h.address, h.sni_mode)])
         fetch_view = analyse_fetch(handshakes, used_addresses=used)
         primary = fetch_view.primary
         data = FetchStepData(fetch_view, addresses, used, truncated_from)
-        yield finish(_result(StepId.FETCH, data, fetch_view.findings, timer))
+        yield finish(_result(StepId.FETCH, data, _with_dropped(fetch_view.findings, truncated_from), timer))
 
     presented = tuple(primary.presented_chain) if primary is not None else ()
 

@@ -620,6 +620,16 @@ def _trust_findings(
         if top_index == 0:
             return [Finding(Code.SELF_SIGNED, Severity.ERROR, {**base, "subject": top_summary.subject})]
         return [Finding(Code.CHAIN_UNTRUSTED, Severity.ERROR, {**base, "reason": "untrusted-root"})]
+    # A issued by B issued by A: nothing is missing, the issuers go round in a circle and never reach a root.
+    loop_back = next((i for i in path[:-1] if _issued_by(top, certs[i])), None)
+    if loop_back is not None:
+        return [
+            Finding(
+                Code.CHAIN_UNTRUSTED,
+                Severity.ERROR,
+                {**base, "reason": "issuer-loop", "issuer": top_summary.issuer, "loops_to": _who(positions[loop_back], summaries[loop_back])},
+            )
+        ]
     missing = {
         "missing_issuer": top_summary.issuer,
         "aki": top_summary.aki,

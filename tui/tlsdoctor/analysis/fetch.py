@@ -28,6 +28,26 @@ _FAULT_CODES: dict[FetchError, Code] = {
 }
 _FAULT_ORDER = (Code.CONNECT_REFUSED, Code.CONNECT_TIMEOUT, Code.NOT_TLS, Code.HANDSHAKE_FAILED)
 
+# OpenSSL's default limit on the certificate list a client accepts (SSL_CTX_set_max_cert_list:
+# 100 kB). Clients built on OpenSSL (curl, Python, Node, git, wget) refuse a larger one with
+# "excessive message size"; the probe cannot raise it (pyOpenSSL does not expose the call),
+# so it sees exactly what those clients see.
+CLIENT_CERT_LIST_LIMIT = 102_400
+OFFERED_VERSIONS = ("TLSv1.2", "TLSv1.3")  # what the probe offers, as modern clients do
+ALERT_NAMES = {  # RFC 8446 6 / RFC 5246 7.2
+    0: "close_notify", 10: "unexpected_message", 20: "bad_record_mac", 22: "record_overflow",
+    40: "handshake_failure", 42: "bad_certificate", 43: "unsupported_certificate",
+    44: "certificate_revoked", 45: "certificate_expired", 46: "certificate_unknown",
+    47: "illegal_parameter", 48: "unknown_ca", 49: "access_denied", 50: "decode_error",
+    51: "decrypt_error", 70: "protocol_version", 71: "insufficient_security", 80: "internal_error",
+    86: "inappropriate_fallback", 90: "user_canceled", 109: "missing_extension",
+    110: "unsupported_extension", 112: "unrecognized_name", 113: "bad_certificate_status_response",
+    115: "unknown_psk_identity", 116: "certificate_required", 120: "no_application_protocol",
+}
+_RECORD_ERRORS = ("bad record type", "record layer failure", "wrong version number", "bad record mac",
+                  "decryption failed", "record overflow", "unexpected record", "packet length too long",
+                  "unexpected message", "decode error", "length mismatch", "bad packet length")
+
 
 @dataclass(frozen=True)
 class FetchView:
@@ -132,6 +152,8 @@ def _fault_findings(handshakes: tuple[Handshake, ...]) -> list[Finding]:
                     "alert_during": h.alert_during,
                     "certificate_requested": h.certificate_requested,
                     "elapsed_ms": round(h.elapsed_ms, 1),
+                    "phase": h.phase,
+                    **attempt_reason(h),
                 }
                 for h in failed
             ],
@@ -141,6 +163,34 @@ def _fault_findings(handshakes: tuple[Handshake, ...]) -> list[Finding]:
             evidence["alerts"] = alerts
         findings.append(Finding(code, severity, evidence))
     return findings
+
+
+def attempt_reason(handshake: Handshake) -> dict[str, Any]:
+    """Name what happened to one failed attempt, as evidence keys (a slug plus the facts behind it).
+
+    `reason`: "protocol-version" (no common TLS version), "message-too-large" (a
+    handshake message, in practice the certificate list, over the size OpenSSL
+    clients accept), "malformed-record" (bytes that are no valid TLS record
+    mid-handshake), "alert" (the peer sent an alert), "no-answer-in-time",
+    "peer-closed"; absent when nothing more specific is known.
+    """
+    detail = (handshake.error_detail or "").lower()
+    out: dict[str, Any] = {}
+    if handshake.alert is not None:
+        out["alert_name"] = ALERT_NAMES.get(handshake.alert, f"alert_{handshake.alert}")
+    if handshake.alert == 70 or "protocol version" in detail or "unsupported protocol" in detail:
+        out.update(reason="protocol-version", offered_versions=list(OFFERED_VERSIONS))
+    elif "excessive message size" in detail:
+        out.update(reason="message-too-large", client_limit_bytes=CLIENT_CERT_LIST_LIMIT)
+    elif handshake.error is FetchError.TIMEOUT:
+        out["reason"] = "no-answer-in-time"
+    elif handshake.alert is not None:
+        out["reason"] = "alert"
+    elif handshake.error is FetchError.HANDSHAKE and any(r in detail for r in _RECORD_ERRORS):
+        out["reason"] = "malformed-record"
+    elif handshake.error is FetchError.RESET:
+        out["reason"] = "peer-closed"
+    return out
 
 
 def _sni_default_findings(handshakes: tuple[Handshake, ...]) -> list[Finding]:

@@ -88,8 +88,9 @@ class TlsDoctorApp(App[int]):
     BINDINGS = [
         Binding("l", "switch_language", lazy_gettext("中文/English"), id="switch-language"),
         Binding("ctrl+q", "quit", lazy_gettext("Quit"), id="quit"),
-        Binding("f2", "explain", lazy_gettext("Explain error"), show=False, id="explain"),
-        Binding("f3", "knowledge", lazy_gettext("Knowledge"), show=False, id="knowledge"),
+        Binding("f2", "switch_language", lazy_gettext("中文/English"), show=False, id="switch-language-f2"),
+        Binding("f3", "explain", lazy_gettext("Explain error"), id="explain"),
+        Binding("f4", "knowledge", lazy_gettext("Knowledge"), id="knowledge"),
     ]
 
     def __init__(
@@ -100,13 +101,16 @@ class TlsDoctorApp(App[int]):
         demo: bool = False,
         lab: Any = None,
         export_dir: str | Path | None = None,
+        replay: Any = None,
     ) -> None:
+        """`replay`: recorded engine events to show instead of a live walk (fixed pictures)."""
         set_language(lang)
         super().__init__()
         self.options = options
         self.demo = demo
         self.lab = lab
         self._own_lab = False
+        self.replay = replay
         self.export_dir = Path(export_dir) if export_dir is not None else Path.cwd()
 
     def on_mount(self) -> None:
@@ -120,7 +124,7 @@ class TlsDoctorApp(App[int]):
                 self._own_lab = True
             self.push_screen(PickerScreen(self.lab))
         elif self.options is not None:
-            self.push_screen(WalkScreen(self.options, back_allowed=False))
+            self.push_screen(WalkScreen(self.options, back_allowed=False, replay=self.replay))
         else:
             self.push_screen(FormScreen())
 

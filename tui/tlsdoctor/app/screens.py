@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -105,13 +106,16 @@ class WalkScreen(Screen[None]):
         Binding("n", "next_problem", lazy_gettext("Next problem"), show=False, id="next-problem"),
     ]
 
-    def __init__(self, options: Any, *, name: str | None = None, back_allowed: bool = True) -> None:
+    def __init__(
+        self, options: Any, *, name: str | None = None, back_allowed: bool = True, replay: Sequence[Any] | None = None
+    ) -> None:
+        """`replay`: engine events recorded earlier, shown instead of a live walk (fixed pictures, tests)."""
         super().__init__(name=name)
         self.options = options
+        self.replay = tuple(replay) if replay is not None else None
         self.state = WalkState()
         self.back_allowed = back_allowed
         self.selected: StepId = StepId.TARGET
-        self._user_moved = False
 
     # layout ----------------------------------------------------------------------------
     @property
@@ -163,14 +167,12 @@ class WalkScreen(Screen[None]):
     async def _on_step_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         step = StepId(event.option.id)
         if step is not self.selected or not self.query("#evidence-pane"):
-            self._user_moved = self._user_moved or self.state.running is not None
             await self.show_step(step)
 
     # the worker ------------------------------------------------------------------------
     def start_walk(self) -> None:
         self.state.reset()
         self.state.began = time.monotonic()
-        self._user_moved = False
         self.step_list.refresh_steps()
         self._refresh_status()
         self.run_walk()
@@ -179,6 +181,11 @@ class WalkScreen(Screen[None]):
     async def run_walk(self) -> None:
         from tlsdoctor.walk import walk
 
+        if self.replay is not None:
+            self.state.replayed = True
+            for event in self.replay:
+                self.post_message(message_for(event))
+            return
         async for event in walk(self.options):
             self.post_message(message_for(event))
 
@@ -351,7 +358,11 @@ FORM_FIELDS: tuple[tuple[str, str, str], ...] = (
 class FormScreen(Screen[None]):
     """`tlsdoctor` without a target: what to check, validated as you type."""
 
-    BINDINGS = [Binding("ctrl+s", "start", lazy_gettext("Start"), id="start")]
+    BINDINGS = [
+        Binding("ctrl+s", "start", lazy_gettext("Start"), id="start"),
+        # letters go to the inputs here, so the language key is f2
+        Binding("f2", "app.switch_language", lazy_gettext("中文/English"), id="form-language"),
+    ]
 
     def __init__(self, defaults: dict[str, str] | None = None) -> None:
         super().__init__()
@@ -599,7 +610,10 @@ class ExplainDialog(ModalScreen[str | None]):
 class KnowledgeScreen(Screen[None]):
     """Browse and search the knowledge base; an entry in the current language."""
 
-    BINDINGS = [Binding("escape", "back", lazy_gettext("Back"), id="back")]
+    BINDINGS = [
+        Binding("escape", "back", lazy_gettext("Back"), id="back"),
+        Binding("f2", "app.switch_language", lazy_gettext("中文/English"), id="kb-language"),
+    ]
 
     def __init__(self, entry_id: str | None = None) -> None:
         super().__init__()

@@ -85,6 +85,13 @@ class WalkState:
     cancelled: bool = False
     error: str | None = None
     events: list[Any] = field(default_factory=list)  # every engine event, in order (tests read it)
+    replayed: bool = False  # events came from a recording: times are the recorded ones
+
+    @property
+    def total_seconds(self) -> float:
+        if self.replayed:
+            return sum(r.elapsed_ms for r in self.results.values()) / 1000
+        return (self.ended or 0) - (self.began or 0)
 
     def reset(self) -> None:
         self.__init__()  # type: ignore[misc]
@@ -142,8 +149,13 @@ def step_prompt(state: WalkState, step: StepId) -> Content:
     second = Content.assemble("  ", status_content(state, step))
     result = state.results.get(step)
     if result is not None and result.status is StepStatus.SKIPPED and result.skipped_reason:
-        second = second.append(Content("\n  ")).append(lit(_(result.skipped_reason), "dim italic"))
+        # one line: the full reason is in the evidence pane
+        reason = lit(_(result.skipped_reason), "dim italic").truncate(STEP_TEXT_WIDTH, ellipsis=True)
+        second = second.append(Content("\n  ")).append(reason)
     return Content("\n").join([head, second])
+
+
+STEP_TEXT_WIDTH = 30  # cells for a step's second line inside the 36-cell list
 
 
 class StepList(OptionList):
@@ -179,7 +191,7 @@ def status_line(state: WalkState, target_text: str) -> Content:
         at = state.running.number if state.running else "?"
         parts.append(("– " + _("cancelled at step {n}; press r to run again").format(n=at), "$warning bold"))
     elif state.report is not None:
-        total = (state.ended or 0) - (state.began or 0)
+        total = state.total_seconds
         verdict = state.report.verdict
         if verdict == "problem":
             parts.append(("✗ " + _("problem found"), "$error bold"))
@@ -435,7 +447,7 @@ def chain_pane(data: Any, at: dt.datetime) -> Iterator[Widget]:
         codes.add(f.code)
     for i, cert in enumerate(data.presented):
         label = _("leaf") if i == 0 else (_("root") if cert.self_signed else _("intermediate"))
-        node = _cert_node(tree.root, i, cert, at, label)
+        _cert_node(tree.root, i, cert, at, label)
         link = links.get((i, i + 1))
         if link is not None:
             ok = link.ok
@@ -445,7 +457,6 @@ def chain_pane(data: Any, at: dt.datetime) -> Iterator[Widget]:
                     style="green" if ok else "bold red",
                 )
             )
-        del node
     if Code.CHAIN_INCOMPLETE in codes and data.presented:
         last = data.presented[-1]
         gap = tree.root.add(Text("⚠ " + _("GAP: the intermediate that signed #{n} is missing").format(n=len(data.presented) - 1), style="bold red"), expand=True)
