@@ -21,6 +21,7 @@ from typing import Any
 from cryptography import x509
 
 from tlsdoctor.findings import Code, Finding, Severity, StepId, StepStatus, worst_status
+from tlsdoctor.i18n import N_
 from tlsdoctor.target import Target
 
 MAX_ADDRESSES = 32  # addresses probed per walk (hardening: hostile DNS can return hundreds)
@@ -199,7 +200,7 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
     yield StepStarted(StepId.DNS)
     dns_addresses: tuple[str, ...] = ()
     if target.is_ip:
-        yield finish(_skipped(StepId.DNS, "The target is an IP address: nothing to resolve."))
+        yield finish(_skipped(StepId.DNS, N_("The target is an IP address: nothing to resolve.")))
     else:
         timer = _Timer()
         dns_result = await resolve(target.ascii_host, list(options.nameservers) or None, options.timeout)
@@ -213,7 +214,7 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
     hosts_addresses: tuple[str, ...] = ()
     if target.is_ip:
         used = pins or (target.ascii_host,)
-        yield finish(_skipped(StepId.HOSTS, "The target is an IP address: the hosts file does not apply."))
+        yield finish(_skipped(StepId.HOSTS, N_("The target is an IP address: the hosts file does not apply.")))
     else:
         timer = _Timer()
         hosts_file = await asyncio.to_thread(read_hosts_file, options.hosts_file)
@@ -240,7 +241,7 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
     addresses = all_addresses[:MAX_ADDRESSES]
     primary = None
     if not addresses:
-        yield finish(_skipped(StepId.FETCH, "No address to connect to: DNS and the hosts file gave none."))
+        yield finish(_skipped(StepId.FETCH, N_("No address to connect to: DNS and the hosts file gave none.")))
     else:
         timer = _Timer()
         modes = (SniMode.SNI,) if target.is_ip else (SniMode.SNI, SniMode.NO_SNI, SniMode.BOGUS)
@@ -307,9 +308,9 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
             leaf = None
     if leaf is None:
         reason = (
-            "No certificate was received, so there are no names to check."
+            N_("No certificate was received, so there are no names to check.")
             if not presented
-            else "The server's certificate could not be parsed."
+            else N_("The server's certificate could not be parsed.")
         )
         yield finish(_skipped(StepId.NAMES, reason))
     else:
@@ -320,7 +321,7 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
     # 6 chain
     yield StepStarted(StepId.CHAIN)
     if not presented:
-        yield finish(_skipped(StepId.CHAIN, "No certificate was received, so there is no chain to check."))
+        yield finish(_skipped(StepId.CHAIN, N_("No certificate was received, so there is no chain to check.")))
     else:
         timer = _Timer()
         anchors = await asyncio.to_thread(
@@ -341,7 +342,7 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
     yield StepStarted(StepId.CLIENT)
     requested = any(getattr(h, "certificate_requested", False) for h in (primary,) if h is not None)
     if options.client is None and not requested and options.token is None:
-        yield finish(_skipped(StepId.CLIENT, "No client certificate was given and the server did not ask for one."))
+        yield finish(_skipped(StepId.CLIENT, N_("No client certificate was given and the server did not ask for one.")))
     else:
         timer = _Timer()
         handshake = None
