@@ -226,19 +226,22 @@ def test_hundred_certificate_chain_is_capped(hostile: Hostile, capsys) -> None:
     assert chain["presented_count"] == 100
     assert len(chain["presented"]) <= 16
     assert "too-many" in json.dumps(report["findings"])
+    too_long = finding(report, "chain-untrusted")["evidence"]
+    assert too_long["reason"] == "too-long" and too_long["presented_count"] == 100
+    assert "chain-incomplete" not in {f["code"] for f in report["findings"]}
     assert report["verdict"] == "problem" and code == 1
 
 
 def test_issuer_loop_ends_and_is_not_trusted_by_accident(hostile: Hostile, capsys) -> None:
     code, report, elapsed = hostile.check("loop", capsys)
     assert elapsed < BOUND
-    names = step(report, "names")
-    assert names["status"] == "ok"
-    chain = step(report, "chain")["data"]
-    assert chain["presented_count"] == 3
-    # B is a trust anchor and A is issued by B: the path leaf → A → B is valid; the loop must not hang it.
-    assert step(report, "chain")["status"] in ("ok", "warn", "fail")
-    assert code in (0, 1)
+    assert step(report, "names")["status"] == "ok"
+    assert step(report, "chain")["data"]["presented_count"] == 3
+    loop = finding(report, "chain-untrusted")["evidence"]
+    assert loop["reason"] == "issuer-loop"
+    assert loop["top"]["subject"] == "CN=Loop CA B" and loop["loops_to"]["subject"] == "CN=Loop CA A"
+    assert "chain-incomplete" not in {f["code"] for f in report["findings"]}
+    assert code == 1
 
 
 def test_garbage_after_server_hello_is_a_handshake_failure_not_not_tls(hostile: Hostile, capsys) -> None:

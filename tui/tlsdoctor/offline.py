@@ -17,6 +17,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from tlsdoctor.analysis.certinfo import check_readable, load_der
 from tlsdoctor.analysis.chain import ChainResult, TrustAnchors, analyse_chain
 from tlsdoctor.analysis.names import NamesResult, check_names
 from tlsdoctor.errors import BadInput
@@ -57,9 +58,9 @@ def _load(data: bytes, what: str, *, required: bool) -> list[x509.Certificate]:
         warnings.simplefilter("ignore")
         try:
             if b"-----BEGIN" in data:
-                certs = list(x509.load_pem_x509_certificates(data))
+                certs = [check_readable(c) for c in x509.load_pem_x509_certificates(data)]
             else:
-                certs = [x509.load_der_x509_certificate(data)]
+                certs = [load_der(data)]
         except ValueError as exc:
             raise BadInput(f"{what} is not a PEM or DER certificate ({str(exc).splitlines()[0][:120]})") from None
     if not certs:

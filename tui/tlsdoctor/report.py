@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.cells import cell_len
+
 from tlsdoctor import __version__
 from tlsdoctor.findings import Code, Finding, Severity, StepId, StepStatus
 from tlsdoctor.i18n import N_, _, format_datetime, format_percent, format_relative
@@ -310,7 +312,7 @@ def _evidence_lines(result: Any, now: dt.datetime) -> list[str]:
             wanted = ".".join(safe_text(l.reference or "∅") for l in data.closest.labels)
             marks = ".".join(("=" if l.same else "^") * max(len(l.presented or "∅"), 1) for l in data.closest.labels)
             out.append(_("label diff: {presented} vs {wanted}").format(presented=presented, wanted=wanted))
-            out.append(" " * len(_("label diff: ")) + marks)
+            out.append(" " * cell_len(_("label diff: ")) + marks)
         accepts = [c.client for c in data.clients if c.accepts]
         rejects = [c.client for c in data.clients if not c.accepts]
         out.append(_("clients that accept: {clients}").format(clients=", ".join(accepts) or _("none")))
@@ -410,7 +412,8 @@ def render_markdown(report: Report) -> str:
         t = report.target
         out.append(f"# tlsdoctor: {md_text(t.display_host)}:{t.port}")
         out.append("")
-        out.append(_("Checked {when} · verdict **{verdict}**").format(when=format_datetime(report.at), verdict=report.verdict))
+        verdict = _("problem") if report.verdict == "problem" else _("ok")
+        out.append(_("Checked {when} · verdict **{verdict}**").format(when=format_datetime(report.at), verdict=verdict))
         out.append("")
         out.append("| # | " + _("Step") + " | " + _("Status") + " | " + _("Summary") + " |")
         out.append("|---|---|---|---|")

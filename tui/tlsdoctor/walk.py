@@ -169,6 +169,7 @@ def _pins_for(options: WalkOptions) -> tuple[str, ...]:
 async def walk(options: WalkOptions) -> AsyncIterator[Event]:
     """Run every step in order, yielding events as they happen."""
     # Imports stay inside so `import tlsdoctor.walk` is cheap for faces that only need the types.
+    from tlsdoctor.analysis.certinfo import load_der
     from tlsdoctor.analysis.chain import analyse_chain
     from tlsdoctor.analysis.dns import dns_findings, dns_view
     from tlsdoctor.analysis.fetch import analyse_fetch
@@ -303,7 +304,7 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
     leaf: x509.Certificate | None = None
     if presented:
         try:
-            leaf = x509.load_der_x509_certificate(presented[0])
+            leaf = load_der(presented[0])
         except ValueError:
             leaf = None
     if leaf is None:

@@ -149,6 +149,31 @@ def self_signed(cert: x509.Certificate) -> bool:
     return True
 
 
+def check_readable(cert: x509.Certificate) -> x509.Certificate:
+    """Force the fields cryptography parses lazily; ValueError when one is malformed.
+
+    `load_der_x509_certificate` accepts a certificate whose subject, issuer or
+    validity cannot be decoded and raises only when the field is first read:
+    a hostile server (or a damaged file) could then crash any step that reads
+    it. Calling this right after loading turns that into a parse error.
+    """
+    try:
+        cert.subject.rfc4514_string()
+        cert.issuer.rfc4514_string()
+        _ = (cert.not_valid_before_utc, cert.not_valid_after_utc, cert.serial_number)
+        _ = cert.signature_algorithm_oid
+    except ValueError:
+        raise
+    except Exception as exc:  # anything else the lazy parser throws is a parse error too
+        raise ValueError(" ".join(str(exc).split()) or type(exc).__name__) from None
+    return cert
+
+
+def load_der(der: bytes) -> x509.Certificate:
+    """Parse one DER certificate completely enough for every step (ValueError otherwise)."""
+    return check_readable(x509.load_der_x509_certificate(der))
+
+
 def describe(cert: x509.Certificate) -> CertSummary:
     """Summarise a certificate. Never raises."""
     problems: list[str] = []
@@ -231,4 +256,4 @@ def describe(cert: x509.Certificate) -> CertSummary:
     )
 
 
-__all__ = ["CertSummary", "describe", "self_signed"]
+__all__ = ["CertSummary", "check_readable", "describe", "load_der", "self_signed"]

@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import verification as xv
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from tlsdoctor.analysis.certinfo import CertSummary, describe
+from tlsdoctor.analysis.certinfo import CertSummary, describe, load_der
 from tlsdoctor.findings import Code, Finding, Severity
 
 if TYPE_CHECKING:
@@ -334,7 +334,7 @@ def analyse_chain(
     parse_errors: list[tuple[int, str]] = []
     for i, der in enumerate(presented[:MAX_PRESENTED]):
         try:
-            certs.append(x509.load_der_x509_certificate(der))
+            certs.append(load_der(der))
             positions.append(i)
         except Exception as exc:
             parse_errors.append((i, _error_text(exc)))
@@ -397,6 +397,18 @@ def analyse_chain(
     findings += _eku_findings(certs[0], summaries[0])
     findings += _rule_findings(certs, summaries, positions, path, anchor)
     if len(presented) > MAX_PRESENTED:
+        # The path ran off the end of what was analysed: the chain is too long, not missing a link.
+        findings = [
+            Finding(
+                Code.CHAIN_UNTRUSTED,
+                Severity.ERROR,
+                {**f.evidence, "reason": "too-long", "presented_count": len(presented), "analysed": MAX_PRESENTED,
+                 "openssl_default_depth": 100},
+            )
+            if f.code is Code.CHAIN_INCOMPLETE and f.evidence.get("top", {}).get("position") == positions[-1]
+            else f
+            for f in findings
+        ]
         findings.append(
             Finding(
                 Code.CHAIN_ORDER,
@@ -458,7 +470,7 @@ def _parse_all(ders: Sequence[bytes]) -> list[x509.Certificate]:
     out = []
     for der in ders[:MAX_PRESENTED]:
         try:
-            out.append(x509.load_der_x509_certificate(der))
+            out.append(load_der(der))
         except Exception:
             continue
     return out

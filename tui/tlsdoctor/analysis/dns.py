@@ -34,6 +34,22 @@ def _evidence(result: DnsResult, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _error_reason(result: DnsResult) -> dict[str, Any]:
+    """Name why no address came back: a CNAME loop, a chain too long to follow, SERVFAIL."""
+    chain = next((item.cname_chain for item in result.lookups if item.cname_chain), result.cname_chain)
+    detail = (result.error_detail or "").lower()
+    out: dict[str, Any] = {}
+    if chain:
+        out.update(cname_chain=list(chain), cname_hops=len(chain) - 1)
+    if chain and len(set(n.lower() for n in chain)) < len(chain):
+        out["reason"] = "cname-loop"
+    elif "cname chain is too long" in detail:
+        out["reason"] = "cname-chain-too-long"
+    elif result.lookups and all(item.status == "servfail" for item in result.lookups[:2]):
+        out["reason"] = "servfail"
+    return out
+
+
 def dns_findings(result: DnsResult) -> tuple[Finding, ...]:
     """The DNS step's findings: at most one per code, errors before warnings."""
     if result.status == "nxdomain":
@@ -44,7 +60,7 @@ def dns_findings(result: DnsResult) -> tuple[Finding, ...]:
     if result.status == "timeout":
         return (Finding(Code.DNS_TIMEOUT, Severity.ERROR, _evidence(result)),)
     if result.status == "error":
-        return (Finding(Code.DNS_ERROR, Severity.ERROR, _evidence(result)),)
+        return (Finding(Code.DNS_ERROR, Severity.ERROR, _evidence(result, **_error_reason(result))),)
     # Addresses came back; a failed side lookup makes the answer incomplete, not unusable.
     findings: list[Finding] = []
     timed_out = tuple(item for item in result.lookups if item.status == "timeout")

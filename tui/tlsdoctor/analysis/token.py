@@ -88,7 +88,7 @@ def decode_token(jwt: str) -> TokenView:
         raise BadInput(_("token {ref} is not a JWT: expected header.payload.signature").format(ref=ref))
     try:
         payload = json.loads(_b64url_decode(parts[1]).decode("utf-8"))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: JSON nested too deep
         raise BadInput(_("token {ref} has a payload that is not base64url-encoded JSON").format(ref=ref)) from None
     if not isinstance(payload, dict):
         raise BadInput(_("token {ref} has a payload that is not a JSON object").format(ref=ref))

@@ -28,7 +28,7 @@ from textual.worker import Worker, WorkerState
 
 from tlsdoctor.errors import BadInput
 from tlsdoctor.findings import StepId, StepStatus
-from tlsdoctor.i18n import _, current_language, lazy_gettext
+from tlsdoctor.i18n import N_, _, current_language, lazy_gettext
 from tlsdoctor.report import finding_title, safe_text
 
 from .widgets import CommandLine, EvidencePane, StepList, WalkState, lit, status_line
@@ -345,13 +345,13 @@ def parse_nameserver(text: str) -> Any:
 
 
 FORM_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("target", "Target (host, host:port or https:// URL)", "www.example.com:443"),
-    ("port", "Port (optional, overrides the target's)", "443"),
-    ("ca", "Extra CA file (PEM, optional)", "/path/to/ca.pem"),
-    ("client-cert", "Client certificate (optional, for mTLS)", "/path/to/client.pem"),
-    ("client-key", "Client key (optional)", "/path/to/client.key"),
-    ("identity", "Expected client identity (optional)", "client.example.com"),
-    ("nameserver", "Nameserver (optional, ADDR[:PORT])", "1.1.1.1"),
+    ("target", N_("Target (host, host:port or https:// URL)"), "www.example.com:443"),
+    ("port", N_("Port (optional, overrides the target's)"), "443"),
+    ("ca", N_("Extra CA file (PEM, optional)"), "/path/to/ca.pem"),
+    ("client-cert", N_("Client certificate (optional, for mTLS)"), "/path/to/client.pem"),
+    ("client-key", N_("Client key (optional)"), "/path/to/client.key"),
+    ("identity", N_("Expected client identity (optional)"), "client.example.com"),
+    ("nameserver", N_("Nameserver (optional, ADDR[:PORT])"), "1.1.1.1"),
 )
 
 

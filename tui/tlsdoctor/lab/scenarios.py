@@ -272,7 +272,7 @@ def run_demo_reports(lang: str, fmt: str, emit: Callable[[str], None]) -> int:
             top = report.diagnosis[0].kb_id if report.diagnosis else "-"
             emit(f"{s.id:<17} {_(s.title)} — {_(s.broken)}")
             emit("    " + _("verdict {verdict}; findings: {codes}; top entry: {top}").format(
-                verdict=report.verdict, codes=", ".join(codes) or "-", top=top))
+                verdict=_("problem") if report.verdict == "problem" else _("ok"), codes=", ".join(codes) or "-", top=top))
             for f in report.findings[:1]:
                 emit("    " + finding_title(f.code))
     return 0
