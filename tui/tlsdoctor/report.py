@@ -111,6 +111,47 @@ FINDING_TITLES: dict[Code, str] = {
 }
 
 
+# Reasons analysis puts in a finding's evidence: the "why" behind a code, one phrase each.
+REASON_TEXTS: dict[str, str] = {
+    "message-too-large": N_("the certificate message exceeds OpenSSL's 100 KB default: curl, Python, Node and git refuse it"),
+    "protocol-version": N_("the server only speaks an old TLS version that clients no longer offer"),
+    "malformed-record": N_("the server sent bytes that are not valid TLS records"),
+    "no-answer-in-time": N_("the peer did not finish in time"),
+    "peer-closed": N_("the peer closed the connection"),
+    "alert": N_("the server sent a fatal alert"),
+    "issuer-loop": N_("the chain's issuers form a loop"),
+    "too-long": N_("the chain is longer than any client will follow"),
+    "cname-loop": N_("the CNAME records form a loop"),
+    "cname-chain-too-long": N_("the CNAME chain is too long for resolvers to follow"),
+    "servfail": N_("the nameserver answered SERVFAIL"),
+    "strict-verifier-rejects": N_("only strict verifiers (Python 3.13+, cryptography) reject it"),
+    "store-differs": N_("one trust store accepts it, another does not"),
+    "wildcard-public-suffix": N_("a wildcard over a public suffix"),
+    "underscore": N_("an underscore in a DNS name: valid for most clients, refused by Java"),
+    "expired": N_("expired"),
+    "not-yet-valid": N_("not valid yet"),
+    "access-denied": N_("the server accepted the certificate but denied access"),
+    "closed-without-alert": N_("the server closed the connection without an alert"),
+}
+
+
+def finding_reasons(f: Finding) -> list[str]:
+    """The distinct evidence reasons of a finding (top level and one level into lists), translated."""
+    found: list[str] = []
+
+    def take(value: object) -> None:
+        if isinstance(value, str) and value not in found:
+            found.append(value)
+
+    take(f.evidence.get("reason"))
+    for value in f.evidence.values():
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    take(item.get("reason"))
+    return [_(REASON_TEXTS[r]) if r in REASON_TEXTS else r for r in found]
+
+
 def step_title(step: StepId) -> str:
     return _(STEP_TITLES[step])
 
@@ -337,7 +378,11 @@ def _evidence_lines(result: Any, now: dt.datetime) -> list[str]:
 
 
 def _finding_line(f: Finding) -> str:
-    return f"[{_(SEVERITY_WORDS[f.severity])}] {f.code.value}: {finding_title(f.code)}"
+    line = f"[{_(SEVERITY_WORDS[f.severity])}] {f.code.value}: {finding_title(f.code)}"
+    reasons = finding_reasons(f)
+    if reasons:
+        line += " (" + "; ".join(safe_text(r) for r in reasons) + ")"
+    return line
 
 
 def render_text(report: Report) -> str:
@@ -434,7 +479,9 @@ def render_markdown(report: Report) -> str:
                 out.append("```")
                 out.append("")
             for f in s.findings:
-                out.append(f"- **{_(SEVERITY_WORDS[f.severity])}** `{f.code.value}`: {finding_title(f.code)}")
+                reasons = finding_reasons(f)
+                why = (" — " + "; ".join(md_text(r) for r in reasons)) if reasons else ""
+                out.append(f"- **{_(SEVERITY_WORDS[f.severity])}** `{f.code.value}`: {finding_title(f.code)}{why}")
             out.append("")
     else:
         out.append("# tlsdoctor explain")
