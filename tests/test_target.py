@@ -85,3 +85,10 @@ def test_ascii_names_round_trip(labels: list[str], port: int) -> None:
     t = parse_target(f"{name.upper()}:{port}")
     assert t.ascii_host == name and t.port == port and not t.is_ip
     assert parse_target(f"https://{name}:{port}/x") == t
+
+
+@pytest.mark.parametrize("text", ["example.com:¹", "example.com:²³", "[::1]:¹"])
+def test_superscript_digits_are_not_a_port(text: str) -> None:
+    """Found by hypothesis: `'¹'.isdigit()` is True but `int('¹')` raises."""
+    with pytest.raises(BadInput):
+        parse_target(text)

@@ -125,7 +125,7 @@ def _nameserver(text: str) -> Any:
 
 
 def _port_number(text: str, whole: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 65536:
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
         raise BadInput(f"bad port in {whole!r}")
     return int(text)
 

@@ -53,7 +53,7 @@ class Target:
 
 
 def _port(text: str, original: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 65536:
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
         raise BadInput(f"bad port {text!r} in target {original!r}: use a number from 1 to 65535")
     return int(text)
 

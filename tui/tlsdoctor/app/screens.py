@@ -327,12 +327,12 @@ def parse_nameserver(text: str) -> Any:
     if raw.startswith("["):
         host, _sep, rest = raw[1:].partition("]")
         if rest:
-            if not rest.startswith(":") or not rest[1:].isdigit():
+            if not rest.startswith(":") or not rest[1:].isdecimal():
                 raise BadInput(_("bad nameserver {text!r}: use ADDR or ADDR:PORT").format(text=raw))
             port = int(rest[1:])
     elif raw.count(":") == 1:
         host, port_text = raw.split(":")
-        if not port_text.isdigit():
+        if not port_text.isdecimal():
             raise BadInput(_("bad nameserver {text!r}: use ADDR or ADDR:PORT").format(text=raw))
         port = int(port_text)
     try:
@@ -410,7 +410,7 @@ class FormScreen(Screen[None]):
             except BadInput as exc:
                 errors["target"] = str(exc)
         if v["port"]:
-            if not v["port"].isdigit() or not 0 < int(v["port"]) < 65536:
+            if not v["port"].isdecimal() or not 0 < int(v["port"]) < 65536:
                 errors["port"] = _("The port must be a number from 1 to 65535.")
             elif target is not None:
                 target = dataclasses.replace(target, port=int(v["port"]))

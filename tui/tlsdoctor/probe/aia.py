@@ -108,7 +108,7 @@ async def _get(url: str, max_bytes: int) -> tuple[int, dict[str, str], bytes]:
                 key, _, value = line.partition(":")
                 headers[key.strip().lower()] = value.strip()
         length = headers.get("content-length")
-        if length and length.isdigit() and int(length) > max_bytes:
+        if length and length.isdecimal() and int(length) > max_bytes:
             raise _Fault(f"response too large: Content-Length {length} > {max_bytes} bytes")
         body = await reader.read(max_bytes + 1)
         while len(body) <= max_bytes:

@@ -438,7 +438,7 @@ class _Attempt:
         head, _, body = data.partition(b"\r\n\r\n")
         status_line = head.split(b"\r\n", 1)[0].decode("latin-1")
         parts = status_line.split(" ", 2)
-        if len(parts) >= 2 and parts[0].startswith("HTTP/") and parts[1].isdigit():
+        if len(parts) >= 2 and parts[0].startswith("HTTP/") and parts[1].isdecimal():
             self.result["http_status"] = int(parts[1])
             self.result["http_reason"] = parts[2] if len(parts) > 2 else ""
             self.result["http_body_excerpt"] = body.decode("utf-8", errors="replace")[:_BODY_EXCERPT]
