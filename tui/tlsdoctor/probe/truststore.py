@@ -60,14 +60,18 @@ def system_store() -> tuple[tuple[x509.Certificate, ...], tuple[str, ...], float
     paths = ssl.get_default_verify_paths()
     certs: list[x509.Certificate] = []
     sources: list[str] = []
-    for cafile in {paths.cafile, paths.openssl_cafile} - {None, ""}:
-        path = Path(str(cafile))
+    cafiles = {os.path.realpath(str(f)) for f in (paths.cafile, paths.openssl_cafile) if f}
+    for cafile in sorted(cafiles):
+        path = Path(cafile)
         if path.is_file():
             loaded = _read_quietly(path)
             if loaded:
                 certs += loaded
                 sources.append(str(path))
-    for capath in {paths.capath, paths.openssl_capath} - {None, ""}:
+    # The hashed directory repeats the bundle on Debian/Ubuntu/Fedora; reading its ~300 files
+    # costs more than the rest of a check, so it is read only when no bundle file exists.
+    capaths = () if certs else {os.path.realpath(str(p)) for p in (paths.capath, paths.openssl_capath) if p}
+    for capath in sorted(capaths):
         directory = Path(str(capath))
         if not directory.is_dir():
             continue
