@@ -121,6 +121,10 @@ async def test_walk_of_wrong_host_focuses_names_and_ranks_tls_1002(lab: Lab) -> 
         assert "5 Names" in text and "✗ failed" in text
         assert "hostname-mismatch" in text
         assert "closest" in text
+        # without a key press, the failing step already says what to do and what not to do
+        assert "→ 8. Diagnosis" in text and "TLS-1002" in text
+        assert "95% success" in text and "dead end" in text
+        assert screen.query(CommandLine) and screen.query(DeadEnd)
         names = screen.query_one("#names-table", DataTable)
         assert names.row_count >= 1
         # the status line names the verdict and the top entry

@@ -547,6 +547,36 @@ def diagnosis_pane(diagnosis: tuple[Any, ...]) -> Iterator[Widget]:
             yield DeadEnd(body)
 
 
+def diagnosis_hint(diagnosis: tuple[Any, ...], codes: set[str]) -> Iterator[Widget]:
+    """Under a failing step: the entry these findings lead to, its best fix and the dead end to avoid.
+
+    So the first screen after a walk answers "what do I do" without a key press; step 8 has the rest.
+    """
+    entry = next((d for d in diagnosis if codes & set(d.because)), None)
+    if entry is None:
+        return
+    yield _heading(f"→ {StepId.DIAGNOSIS.number}. {step_title(StepId.DIAGNOSIS)}")
+    yield Static(Content.assemble((entry.kb_id, "bold reverse"), " ", (entry.title, "bold")))
+    if entry.workarounds:
+        w = entry.workarounds[0]
+        yield _line(
+            (_("fix {rank}").format(rank=w.rank) + " ", "bold"),
+            ("(" + _("{rate} success").format(rate=format_percent(w.success_rate)) + ") ", "$success bold"),
+            w.text,
+        )
+        for command in w.commands[:1]:
+            yield CommandLine(command)
+    dead = next((de for de in entry.dead_ends if de.relevant), entry.dead_ends[0] if entry.dead_ends else None)
+    if dead is not None:
+        yield DeadEnd(
+            Content.assemble(
+                ("⚠ " + _("dead end") + " ", "$warning bold"),
+                ("(" + _("{rate} fail").format(rate=format_percent(dead.fail_rate)) + ") ", "$warning"),
+                dead.text,
+            )
+        )
+
+
 class EvidencePane(Widget):
     """The selected step's evidence, built from its stored result."""
 
@@ -590,3 +620,7 @@ class EvidencePane(Widget):
         }
         yield Static("")
         yield from panes[step]()
+        report = state.report
+        problems = {f.code.value for f in result.findings if f.severity.value in ("error", "warning")}
+        if report is not None and step is not StepId.DIAGNOSIS and problems:
+            yield from diagnosis_hint(report.diagnosis, problems)
