@@ -29,10 +29,17 @@ from babel.dates import format_date
 from tlsdoctor import i18n
 from tlsdoctor.errors import BadInput
 from tlsdoctor.findings import Code, Finding, Severity
-from tlsdoctor.i18n import _
+from tlsdoctor.i18n import N_, _
 
 LANGS: tuple[str, ...] = ("en", "zh")
 COMPAT_STATUSES: frozenset[str] = frozenset({"active", "deprecated", "removed", "unknown"})
+# Words for the version table (JSON keeps the stable English value).
+COMPAT_STATUS_WORDS = {
+    "active": N_("active"),
+    "deprecated": N_("deprecated"),
+    "removed": N_("removed"),
+    "unknown": N_("unknown"),
+}
 SCOPES: frozenset[str] = frozenset({"generic", "specific"})
 _ID = re.compile(r"^[A-Z]{2,5}-[0-9]{4}$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*$")
@@ -831,7 +838,7 @@ def _entry_md(entry: Entry, lang: str, ctx: CommandContext | None) -> str:
     out.append("| " + " | ".join((_("Version"), _("Status"), _("Introduced"), _("Deprecated"), _("Notes"))) + " |")
     out.append("|---|---|---|---|---|")
     for c in entry.compatibility:
-        cells = (f"{c.name} {c.version}", c.status, c.introduced or "", c.deprecated or "", c.notes.get(lang) if c.notes else "")
+        cells = (f"{c.name} {c.version}", _(COMPAT_STATUS_WORDS.get(c.status, c.status)), c.introduced or "", c.deprecated or "", c.notes.get(lang) if c.notes else "")
         out.append("| " + " | ".join(_md_cell(x) for x in cells) + " |")
     out += ["", "## " + _("Root cause"), "", entry.root_cause.get(lang), ""]
     if entry.symptoms:
