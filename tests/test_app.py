@@ -415,3 +415,25 @@ async def test_palette_offers_the_app_commands() -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert "CommandPalette" in type(app.screen).__name__
+
+
+async def test_redaction_toggle_hides_names_on_screen_and_in_exports(lab: Lab, tmp_path: Path) -> None:
+    """Screen-sharing mode: `x` replaces the walk's names and addresses everywhere, `x` again restores them."""
+    app, messages = walk_app(lab, "wrong-host", export_dir=tmp_path)
+    host = lab.options_for("wrong-host").target.ascii_host
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        screen = app.screen
+        await wait_for_walk(pilot, screen)
+        assert host in screen_text(screen)
+        await pilot.press("x")
+        await pilot.pause()
+        shown = screen_text(screen)
+        assert host not in shown and "other.example.test" not in shown
+        assert ".zone-1.test" in shown
+        path = app.export_report("md")
+        assert path is not None
+        exported = path.read_text(encoding="utf-8")
+        assert host not in exported and "127.0.0.11" not in exported and "zone-1" in exported
+        await pilot.press("x")
+        await pilot.pause()
+        assert host in screen_text(screen)

@@ -108,13 +108,23 @@ class Redactor:
         return found
 
     def apply(self, text: str, mapping: dict[str, str]) -> str:
-        text = _PEM.sub("<redacted PEM>", text)
-        if not mapping:
-            return text
+        return Redaction(mapping)(text)
+
+
+class Redaction:
+    """A mapping compiled once, applied to many strings (the app calls it for every cell)."""
+
+    def __init__(self, mapping: dict[str, str]) -> None:
+        self.mapping = mapping
         keys = sorted(mapping, key=len, reverse=True)
-        pattern = re.compile("|".join(re.escape(k) for k in keys), re.IGNORECASE)
-        lowered = {k.lower(): v for k, v in mapping.items()}
-        return pattern.sub(lambda m: lowered.get(m.group().lower(), m.group()), text)
+        self._pattern = re.compile("|".join(re.escape(k) for k in keys), re.IGNORECASE) if keys else None
+        self._lowered = {k.lower(): v for k, v in mapping.items()}
+
+    def __call__(self, text: str) -> str:
+        text = _PEM.sub("<redacted PEM>", text)
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: self._lowered.get(m.group().lower(), m.group()), text)
 
 
 def _strings(data: Any, *, skip: frozenset[str] = frozenset({"diagnosis", "tool"})) -> Iterable[str]:
@@ -132,6 +142,11 @@ def _strings(data: Any, *, skip: frozenset[str] = frozenset({"diagnosis", "tool"
     elif isinstance(data, (list, tuple)):
         for value in data:
             yield from _strings(value, skip=skip)
+
+
+def redaction_for(data: Any, redactor: Redactor) -> Redaction:
+    """A compiled redaction for everything sensitive in `data` (JSON-like), with `redactor`'s mapping."""
+    return Redaction(redactor.sensitive(_strings(data)))
 
 
 def redact_text(text: str, report_json: dict[str, Any], redactor: Redactor | None = None) -> str:

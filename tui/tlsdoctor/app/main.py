@@ -10,6 +10,7 @@ imports textual.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -167,6 +168,7 @@ class TlsDoctorApp(App[int]):
             text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
         else:
             text = render_markdown(report)
+        text = walk.shareable(text)
         path = write_new_file(self.export_dir, _file_stem(walk.options), "." + fmt, text)
         self.notify(_("Saved {path}").format(path=str(path)), markup=False)
         return path
@@ -194,7 +196,11 @@ class TlsDoctorApp(App[int]):
         if walk is None:
             self.notify(_("No walk on screen."), severity="warning", markup=False)
             return
-        getattr(walk, f"action_{name}")()
+        action = getattr(walk, f"action_{name}")
+        if inspect.iscoroutinefunction(action):
+            self.call_next(action)
+        else:
+            action()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         other = "English" if current_language() == "zh" else "中文"
@@ -209,6 +215,11 @@ class TlsDoctorApp(App[int]):
         yield SystemCommand(_("Copy selected command"), _("Copy the selected command (OSC 52)"), lambda: self._walk_action("copy_command"))
         yield SystemCommand(_("Copy report as Markdown"), _("Copy the whole report (OSC 52)"), lambda: self._walk_action("copy_report"))
         yield SystemCommand(_("Re-run the walk"), _("Run every step again"), lambda: self._walk_action("rerun"))
+        yield SystemCommand(
+            _("Redact names for screen sharing"),
+            _("Toggle placeholders for host names, addresses and fingerprints, on screen and in exports"),
+            lambda: self._walk_action("toggle_redaction"),
+        )
         yield SystemCommand(_("Explain a pasted error"), _("Paste an error message and see what it means"), self.action_explain)
         yield SystemCommand(_("Browse the knowledge base"), _("List, search and read the entries"), self.action_knowledge)
         from tlsdoctor.knowledge import load_knowledge

@@ -102,8 +102,9 @@ class WalkScreen(Screen[None]):
         Binding("escape", "cancel_or_back", lazy_gettext("Cancel/back"), id="cancel"),
         Binding("r", "rerun", lazy_gettext("Re-run"), id="rerun"),
         Binding("c", "copy_command", lazy_gettext("Copy command"), id="copy-command"),
-        Binding("m", "copy_report", lazy_gettext("Copy report"), id="copy-report"),
+        Binding("m", "copy_report", lazy_gettext("Copy report"), show=False, id="copy-report"),
         Binding("n", "next_problem", lazy_gettext("Next problem"), show=False, id="next-problem"),
+        Binding("x", "toggle_redaction", lazy_gettext("Redact"), show=False, id="toggle-redaction"),
     ]
 
     def __init__(
@@ -114,6 +115,7 @@ class WalkScreen(Screen[None]):
         self.options = options
         self.replay = tuple(replay) if replay is not None else None
         self.state = WalkState()
+        self.redactor: Any = None  # one per screen: the same name keeps its placeholder
         self.back_allowed = back_allowed
         self.selected: StepId = StepId.TARGET
 
@@ -144,6 +146,7 @@ class WalkScreen(Screen[None]):
             self.start_walk()
 
     async def on_screen_resume(self) -> None:
+        self._update_redaction()
         self.step_list.select_step(self.selected)
 
     def _tick(self) -> None:
@@ -226,6 +229,7 @@ class WalkScreen(Screen[None]):
         result = message.event.result
         self.state.events.append(message.event)
         self.state.results[result.step] = result
+        self._update_redaction()
         self.step_list.refresh_steps((result.step,))
         self._refresh_status()
         if result.step is self.selected:
@@ -294,7 +298,45 @@ class WalkScreen(Screen[None]):
     def report_markdown(self) -> str | None:
         from tlsdoctor.report import render_markdown
 
-        return render_markdown(self.state.report) if self.state.report is not None else None
+        return self.shareable(render_markdown(self.state.report)) if self.state.report is not None else None
+
+    # redaction (screen sharing) ---------------------------------------------------------
+    def _update_redaction(self) -> None:
+        """Point the widgets' display filter at this walk's names (or clear it)."""
+        from tlsdoctor.app.widgets import set_display_filter
+
+        if not self.state.redact:
+            set_display_filter(None)
+            return
+        from tlsdoctor.redact import Redactor, redaction_for
+
+        self.redactor = self.redactor or Redactor()
+        data = [self.options.target.to_json(), *(r.to_json() for r in self.state.results.values())]
+        set_display_filter(redaction_for(data, self.redactor))
+
+    def shareable(self, text: str) -> str:
+        """An export or copy of the report, redacted when screen-sharing mode is on."""
+        if not self.state.redact:
+            return text
+        from tlsdoctor.redact import redaction_for
+
+        data = [self.options.target.to_json(), *(r.to_json() for r in self.state.results.values())]
+        return redaction_for(data, self.redactor)(text)
+
+    async def action_toggle_redaction(self) -> None:
+        self.state.redact = not self.state.redact
+        self._update_redaction()
+        await self.recompose()
+        self.step_list.select_step(self.selected)
+        self.notify(
+            _("Redaction on: names, addresses and fingerprints are placeholders.") if self.state.redact else _("Redaction off."),
+            markup=False,
+        )
+
+    async def on_screen_suspend(self) -> None:
+        from tlsdoctor.app.widgets import set_display_filter
+
+        set_display_filter(None)
 
     def action_copy_report(self) -> None:
         text = self.report_markdown()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,14 +53,41 @@ SEVERITY_STYLE: dict[Severity, str] = {
 SEVERITY_SYMBOL: dict[Severity, str] = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "i"}
 
 
+# Redaction for screen sharing: when set, every untrusted value shown goes through it.
+_display_filter: list[Callable[[str], str] | None] = [None]
+
+
+def set_display_filter(redaction: Callable[[str], str] | None) -> None:
+    _display_filter[0] = redaction
+
+
+def shown(value: object) -> str:
+    """What the screen may show of a value: redacted when sharing, always inert."""
+    text = "" if value is None else str(value)
+    redaction = _display_filter[0]
+    return safe_text(redaction(text) if redaction is not None else text)
+
+
+def shown_labels(labels: list[str | None]) -> list[str]:
+    """A label-by-label diff row as shown: redaction keeps the label count, so rows stay aligned."""
+    present = [label for label in labels if label]
+    mapped = shown(".".join(present)).split(".") if present else []
+    if len(mapped) != len(present):  # not a name the redactor kept in shape: show labels one by one
+        mapped = [shown(label) for label in present]
+    out, it = [], iter(mapped)
+    for label in labels:
+        out.append(next(it) if label else "∅")
+    return out
+
+
 def lit(value: object, style: str = "") -> Content:
     """Untrusted text as inert, literal content (markup, ANSI and bidi controls shown as text)."""
-    return Content.styled(safe_text(value), style) if style else Content(safe_text(value))
+    return Content.styled(shown(value), style) if style else Content(shown(value))
 
 
 def lit_text(value: object, style: str = "") -> Text:
     """Untrusted text for DataTable cells and Tree labels (rich Text never parses markup)."""
-    return Text(safe_text(value), style=style)
+    return Text(shown(value), style=style)
 
 
 def pad(text: str, width: int) -> str:
@@ -85,6 +112,7 @@ class WalkState:
     cancelled: bool = False
     error: str | None = None
     events: list[Any] = field(default_factory=list)  # every engine event, in order (tests read it)
+    redact: bool = False  # screen-sharing mode: names, addresses and fingerprints as placeholders
     replayed: bool = False  # events came from a recording: times are the recorded ones
 
     @property
@@ -94,7 +122,9 @@ class WalkState:
         return (self.ended or 0) - (self.began or 0)
 
     def reset(self) -> None:
+        redact = self.redact  # a re-run keeps screen-sharing mode
         self.__init__()  # type: ignore[misc]
+        self.redact = redact
 
     @property
     def finished(self) -> bool:
@@ -374,8 +404,8 @@ def names_pane(data: Any) -> Iterator[Widget]:
     if data.closest is not None and not data.matched:
         yield _line((pad(_("Closest SAN"), 14), "bold"), " ", lit(data.closest.value, "$warning bold reverse"))
         if data.closest.labels:
-            presented = [safe_text(label.presented or "∅") for label in data.closest.labels]
-            wanted = [safe_text(label.reference or "∅") for label in data.closest.labels]
+            presented = shown_labels([label.presented for label in data.closest.labels])
+            wanted = shown_labels([label.reference for label in data.closest.labels])
             widths = [max(cell_len(p), cell_len(w)) for p, w in zip(presented, wanted)]
             top = Content(".").join(
                 lit(pad(p, w), "" if lb.same else "$error bold") for p, w, lb in zip(presented, widths, data.closest.labels)
