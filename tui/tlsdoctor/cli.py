@@ -106,32 +106,8 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
 # --- option conversion ---------------------------------------------------------------
 
 
-def _nameserver(text: str) -> Any:
-    from tlsdoctor.probe.dns import Nameserver
-
-    address, port = text, 53
-    if text.startswith("["):
-        address, _sep, rest = text[1:].partition("]")
-        if rest.startswith(":"):
-            port = _port_number(rest[1:], text)
-    elif text.count(":") == 1:
-        address, port_text = text.split(":")
-        port = _port_number(port_text, text)
-    try:
-        ipaddress.ip_address(address)
-    except ValueError:
-        raise BadInput(f"--nameserver {text!r}: give an IP address, optionally with :PORT") from None
-    return Nameserver(address, port)
-
-
-def _port_number(text: str, whole: str) -> int:
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
-        raise BadInput(f"bad port in {whole!r}")
-    return int(text)
-
-
 def _resolve_pin(text: str) -> Any:
-    from tlsdoctor.target import to_a_label
+    from tlsdoctor.target import parse_port, to_a_label
     from tlsdoctor.walk import ResolvePin
 
     host, sep, rest = text.partition(":")
@@ -143,7 +119,7 @@ def _resolve_pin(text: str) -> Any:
         address = str(ipaddress.ip_address(address))
     except ValueError:
         raise BadInput(f"--resolve {text!r}: {address!r} is not an IP address") from None
-    return ResolvePin(to_a_label(host), _port_number(port_text, text), address)
+    return ResolvePin(to_a_label(host), parse_port(port_text, text), address)
 
 
 def _read_file(path: str, what: str) -> bytes:
@@ -159,6 +135,7 @@ def _read_file(path: str, what: str) -> bytes:
 
 def walk_options(args: argparse.Namespace, lang: str) -> Any:
     """Turn parsed options into WalkOptions; every file is read and checked here (bad input: exit 2)."""
+    from tlsdoctor.probe.dns import parse_nameserver
     from tlsdoctor.target import parse_target
     from tlsdoctor.walk import WalkOptions
 
@@ -199,7 +176,7 @@ def walk_options(args: argparse.Namespace, lang: str) -> Any:
         raise BadInput(f"--hosts-file {args.hosts_file!r} does not exist")
     return WalkOptions(
         target=target,
-        nameservers=tuple(_nameserver(n) for n in args.nameserver),
+        nameservers=tuple(parse_nameserver(n) for n in args.nameserver),
         hosts_file=args.hosts_file,
         resolves=tuple(_resolve_pin(r) for r in args.resolve),
         ca_files=tuple(args.ca),

@@ -52,7 +52,8 @@ class Target:
         }
 
 
-def _port(text: str, original: str) -> int:
+def parse_port(text: str, original: str) -> int:
+    """A port number from ASCII digits (1–65535), else BadInput naming `original`."""
     if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
         raise BadInput(f"bad port {text!r} in target {original!r}: use a number from 1 to 65535")
     return int(text)
@@ -130,7 +131,7 @@ def parse_target(text: str, default_port: int | None = None) -> Target:
         if ip is None or ":" not in ip:
             raise BadInput(f"{host!r} in brackets is not an IPv6 address")
         if explicit_port is not None:
-            port = _port(explicit_port, original)
+            port = parse_port(explicit_port, original)
         return Target(display_host=ip, ascii_host=ip, port=port, is_ip=True)
 
     ip = _ip(text)
@@ -139,7 +140,7 @@ def parse_target(text: str, default_port: int | None = None) -> Target:
 
     if text.count(":") == 1:
         text, explicit_port = text.split(":")
-        port = _port(explicit_port, original)
+        port = parse_port(explicit_port, original)
     elif ":" in text:
         raise BadInput(f"cannot read target {original!r}: write IPv6 addresses as [addr]:port")
 

@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState
 from tlsdoctor.errors import BadInput
 from tlsdoctor.findings import StepId, StepStatus
 from tlsdoctor.i18n import N_, _, current_language, lazy_gettext
+from tlsdoctor.probe.dns import parse_nameserver
 from tlsdoctor.report import finding_title, safe_text
 
 from .widgets import CommandLine, EvidencePane, StepList, WalkState, lit, status_line
@@ -356,34 +357,6 @@ class WalkScreen(Screen[None]):
 
 
 # --------------------------------------------------------------------------- form
-
-
-def parse_nameserver(text: str) -> Any:
-    """`ADDR`, `ADDR:PORT` or `[V6]:PORT` → probe.dns.Nameserver (pure; BadInput on nonsense)."""
-    import ipaddress
-
-    from tlsdoctor.probe.dns import Nameserver
-
-    raw = text.strip()
-    host, port = raw, 53
-    if raw.startswith("["):
-        host, _sep, rest = raw[1:].partition("]")
-        if rest:
-            if not rest.startswith(":") or not rest[1:].isdecimal():
-                raise BadInput(_("bad nameserver {text!r}: use ADDR or ADDR:PORT").format(text=raw))
-            port = int(rest[1:])
-    elif raw.count(":") == 1:
-        host, port_text = raw.split(":")
-        if not port_text.isdecimal():
-            raise BadInput(_("bad nameserver {text!r}: use ADDR or ADDR:PORT").format(text=raw))
-        port = int(port_text)
-    try:
-        address = str(ipaddress.ip_address(host))
-    except ValueError:
-        raise BadInput(_("bad nameserver {text!r}: the address must be an IP address").format(text=raw)) from None
-    if not 0 < port < 65536:
-        raise BadInput(_("bad nameserver {text!r}: port must be 1 to 65535").format(text=raw))
-    return Nameserver(address, port)
 
 
 FORM_FIELDS: tuple[tuple[str, str, str], ...] = (
