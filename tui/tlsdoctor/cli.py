@@ -8,7 +8,6 @@ bad input (one line on stderr, never a traceback). `check`, `inspect`,
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import getpass
 import ipaddress
@@ -213,6 +212,8 @@ def render(report: Any, fmt: str, *, redact: bool = False) -> str:
 
 
 def cmd_check(args: argparse.Namespace, lang: str) -> int:
+    import asyncio  # only the walk needs it; kb, explain and csr start faster without
+
     from tlsdoctor.walk import run_walk
 
     options = walk_options(args, lang)

@@ -341,7 +341,7 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
 
     # 7 client (mTLS)
     yield StepStarted(StepId.CLIENT)
-    requested = any(getattr(h, "certificate_requested", False) for h in (primary,) if h is not None)
+    requested = primary is not None and primary.certificate_requested
     if options.client is None and not requested and options.token is None:
         yield finish(_skipped(StepId.CLIENT, N_("No client certificate was given and the server did not ask for one.")))
     else:
