@@ -5,8 +5,9 @@
     python scripts/update_catalogs.py --check  # write nothing; exit 1 if anything is out of date
 
 Re-runnable: a file is rewritten only when its messages change, never for a
-date alone, and there are no source line numbers in the catalogs, so diffs stay
-small. New strings arrive in the .po untranslated (or fuzzy when babel finds a
+date or for the babel version that wrote it (files are compared by meaning:
+messages, translations, flags and comments, not bytes), and there are no source
+line numbers in the catalogs, so diffs stay small. New strings arrive in the .po untranslated (or fuzzy when babel finds a
 near match); the .mo is compiled without fuzzy entries, so translate them and
 re-run. Exit 1 while any message is untranslated, fuzzy or has placeholders
 that differ from its msgid. This script must not edit translations.
@@ -26,7 +27,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,9 +174,34 @@ def merge_locale(template: Catalog, locale: str, existing: Catalog | None, old_b
     return new
 
 
+def _message_key(message: Message) -> tuple[object, ...]:
+    return (
+        message.id if isinstance(message.id, str) else tuple(message.id),
+        message.context,
+        message.string if isinstance(message.string, str) else tuple(message.string or ()),
+        tuple(sorted(message.flags)),
+        tuple(message.auto_comments),
+        tuple(message.user_comments),
+    )
+
+
+def meaning(path: Path, data: bytes) -> object:
+    """What a catalog file says, without the bytes a babel version or a date writes.
+
+    .pot/.po: every message (id, context, translation, flags, comments) and the
+    plural rule; .mo: the compiled id → translation table. Headers such as
+    Generated-By, POT-Creation-Date and PO-Revision-Date are not meaning.
+    """
+    if path.suffix == ".mo":
+        catalog = read_mo(io.BytesIO(data))
+        return sorted(_message_key(m)[:3] for m in catalog if m.id)
+    catalog = read_po(io.BytesIO(data), domain=DOMAIN)
+    return (catalog.plural_forms if catalog.locale else None, sorted(_message_key(m) for m in catalog if m.id))
+
+
 def _sync(path: Path, data: bytes, check: bool, changed: list[str]) -> None:
     old = path.read_bytes() if path.exists() else None
-    if old == data:
+    if old == data or (old is not None and meaning(path, old) == meaning(path, data)):
         return
     changed.append(str(path.relative_to(ROOT)))
     if not check:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
 from tlsdoctor.i18n import set_language
 from tlsdoctor.lab.scenarios import Lab
 

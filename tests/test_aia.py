@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
-
 from tlsdoctor.analysis.certinfo import describe
-from tlsdoctor.analysis.chain import TrustAnchors, analyse_chain
+from tlsdoctor.analysis.chain import analyse_chain
+from tlsdoctor.facts.trust import TrustAnchors
 from tlsdoctor.findings import Code
 from tlsdoctor.lab.aia_server import AiaServer
 from tlsdoctor.lab.certs import make_pki, now

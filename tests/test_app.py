@@ -14,8 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Input, Label, Markdown, OptionList, Static, TextArea, Tree
-
+from textual.widgets import (
+    DataTable,
+    Input,
+    Label,
+    Markdown,
+    OptionList,
+    Static,
+    TextArea,
+    Tree,
+)
 from tlsdoctor.app.main import TlsDoctorApp, write_new_file
 from tlsdoctor.app.screens import (
     ExplainDialog,

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 from tlsdoctor.app.main import TlsDoctorApp
 from tlsdoctor.app.widgets import StepList
 from tlsdoctor.findings import StepId, StepStatus, worst_status
@@ -33,10 +32,16 @@ def english_afterwards() -> Iterator[None]:
 def recorded_walk(lang: str) -> tuple[Any, list[Any]]:
     """A finished walk of wrong.example.test whose certificate names other.example.test."""
     from tlsdoctor.analysis.names import check_names
+    from tlsdoctor.facts.steps import (
+        StepFinished,
+        StepResult,
+        StepStarted,
+        WalkFinished,
+    )
     from tlsdoctor.lab.certs import make_pki
     from tlsdoctor.report import build_report
     from tlsdoctor.target import parse_target
-    from tlsdoctor.walk import StepFinished, StepResult, StepStarted, TargetView, WalkFinished, WalkOptions
+    from tlsdoctor.walk import TargetView, WalkOptions
 
     target = parse_target("wrong.example.test")
     options = WalkOptions(target=target, at=AT, lang=lang)

@@ -6,12 +6,21 @@ import datetime as dt
 
 import pytest
 from cryptography import x509
-
 from tlsdoctor.analysis.certinfo import describe
-from tlsdoctor.analysis.chain import MAX_PRESENTED, TrustAnchors, analyse_chain
+from tlsdoctor.analysis.chain import MAX_PRESENTED, analyse_chain
 from tlsdoctor.errors import BadInput
+from tlsdoctor.facts.trust import TrustAnchors
 from tlsdoctor.findings import Code, Severity
-from tlsdoctor.lab.certs import EKU_CLIENT, expired, make_ca, make_leaf, make_pki, not_yet_valid, now, pem
+from tlsdoctor.lab.certs import (
+    EKU_CLIENT,
+    expired,
+    make_ca,
+    make_leaf,
+    make_pki,
+    not_yet_valid,
+    now,
+    pem,
+)
 from tlsdoctor.offline import inspect_certificates
 from tlsdoctor.probe.truststore import load_ca_file, load_trust_anchors
 from tlsdoctor.target import parse_target

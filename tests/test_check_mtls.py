@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from tlsdoctor.cli import main
 from tlsdoctor.lab.scenarios import Lab
 

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import tlsdoctor
 from tlsdoctor.cli import main
 from tlsdoctor.lab import certs

@@ -8,9 +8,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from tlsdoctor.findings import Code, Finding, Severity
-from tlsdoctor.knowledge import PLACEHOLDERS, CommandContext, diagnose, load_knowledge, render_command
+from tlsdoctor.knowledge import (
+    PLACEHOLDERS,
+    CommandContext,
+    diagnose,
+    load_knowledge,
+    render_command,
+)
 
 HOSTILE = [
     "a'b",

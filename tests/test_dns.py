@@ -13,11 +13,11 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 import pytest
-
 from tlsdoctor.analysis.dns import dns_findings, dns_view
+from tlsdoctor.facts.dns import DnsLookup, DnsResult, Nameserver
 from tlsdoctor.findings import Code, Severity
 from tlsdoctor.lab.dns_server import DnsServer, Entry
-from tlsdoctor.probe.dns import DnsLookup, DnsResult, Nameserver, resolve
+from tlsdoctor.probe.dns import resolve
 
 TIMEOUT = 2.0  # for servers that answer; generous on a busy 2-core machine
 SHORT = 0.5  # for servers that never answer

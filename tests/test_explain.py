@@ -10,7 +10,6 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from tlsdoctor.explain import MAX_CHARS, Explanation, explain
 from tlsdoctor.findings import Code, Finding, Severity
 

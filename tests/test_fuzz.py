@@ -27,12 +27,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
 from tlsdoctor.analysis.hosts import parse_hosts_table
 from tlsdoctor.analysis.names import Verdict, match_name
 from tlsdoctor.analysis.token import decode_token
 from tlsdoctor.errors import BadInput
-from tlsdoctor.explain import explain
+from tlsdoctor.explain import MAX_CHARS, explain
 from tlsdoctor.lab import certs
 from tlsdoctor.offline import inspect_certificates
 
@@ -82,13 +81,20 @@ def mutated(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
     return bytes(data)
 
 
+# `seconds` is what a call takes on an idle 2-core machine, give or take; the assertion only
+# catches a hang or a runaway (quadratic) path, so it allows HANG_FACTOR times that. How fast
+# things are is measured by scripts/benchmark.py, never asserted here (a loaded CI box is slow).
+HANG_FACTOR = 15
+
+
 def _bounded(seconds: float, function, *args, **kwargs):  # type: ignore[no-untyped-def]
     start = time.monotonic()
     try:
         return function(*args, **kwargs)
     finally:
         elapsed = time.monotonic() - start
-        assert elapsed < seconds, f"{function.__name__} took {elapsed:.2f} s (bound {seconds} s)"
+        limit = seconds * HANG_FACTOR
+        assert elapsed < limit, f"{function.__name__} took {elapsed:.2f} s: a hang? (limit {limit} s)"
 
 
 # --- hosts file -----------------------------------------------------------------------------
@@ -215,7 +221,8 @@ REAL_ERRORS = [
     "SSL_ERROR_BAD_CERT_DOMAIN",
     "curl: (35) OpenSSL/3.0.19: error:0A00042E:SSL routines::tlsv1 alert protocol version",
 ]
-SEEDS_DIR = "/work/shared/seeds"
+# The seeds live in the steering repo's shared/ beside the clone (as in CI); absent elsewhere.
+SEEDS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "shared", "seeds")
 
 
 @st.composite
@@ -259,13 +266,17 @@ def test_explain_never_raises_and_is_quick(text: str) -> None:
     ids=["letters", "go-valid-for", "alerts", "ansi", "brackets", "node-lines"],
 )
 def test_explain_on_a_megabyte_is_bounded(text: str) -> None:
-    _bounded(2.0, explain, text)
+    """Work is bounded by input size: past MAX_CHARS nothing is read, so a longer text finds the same."""
+    result = _bounded(2.0, explain, text)
+    if len(text) >= MAX_CHARS:
+        longer = _bounded(2.0, explain, text + "\ncurl: (60) SSL: no alternative certificate subject name matches")
+        assert longer.to_json() == result.to_json()
 
 
 def test_explain_mutated_seed_files() -> None:
     """The research seeds, cut and concatenated: still bounded, still data."""
     if not os.path.isdir(SEEDS_DIR):
-        pytest.skip("no seeds directory")
+        pytest.skip(f"seed documents not found at {os.path.normpath(SEEDS_DIR)}")
     texts = [open(os.path.join(SEEDS_DIR, f), encoding="utf-8", errors="replace").read() for f in sorted(os.listdir(SEEDS_DIR))]
     for text in texts:
         for cut in range(0, len(text), max(1, len(text) // 25)):

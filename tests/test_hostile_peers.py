@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from tlsdoctor.cli import main
+from tlsdoctor.facts.tls import SniMode
 from tlsdoctor.lab import certs
 from tlsdoctor.lab.dns_server import DnsServer
 from tlsdoctor.lab.hostile import (
@@ -30,7 +30,7 @@ from tlsdoctor.lab.hostile import (
 )
 from tlsdoctor.lab.tcp import BlackHoleServer, LoopbackServer, start_on_same_port
 from tlsdoctor.lab.tls_server import TlsServer, VHost
-from tlsdoctor.probe.tls import SniMode, fetch
+from tlsdoctor.probe.tls import fetch
 from tlsdoctor.walk import MAX_ADDRESSES
 
 TIMEOUT = 1.0

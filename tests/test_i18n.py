@@ -18,14 +18,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import tlsdoctor
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
-
-import tlsdoctor
 from tlsdoctor import i18n
 from tlsdoctor.errors import BadInput
 
@@ -144,10 +143,27 @@ def test_chinese_prose_uses_full_width_punctuation(po: Catalog) -> None:
     assert half == []
 
 
+def _table(catalog: Catalog) -> dict[tuple[object, str | None], object]:
+    """id → translation, as gettext will look it up (the bytes a babel version writes do not matter)."""
+    return {
+        (m.id if isinstance(m.id, str) else tuple(m.id), m.context): (
+            m.string if isinstance(m.string, str) else tuple(m.string)
+        )
+        for m in catalog
+        if m.id and all(_strings(m.string)) and not m.fuzzy
+    }
+
+
 def test_the_mo_is_compiled_from_the_current_po(po: Catalog) -> None:
+    with open(MO, "rb") as fh:
+        shipped = read_mo(fh)
+    assert _table(shipped) == _table(po), f"the .mo is stale: {REFRESH}"
+    # and it is a real gettext catalog: a known message comes back in Chinese
     compiled = io.BytesIO()
     write_mo(compiled, po, use_fuzzy=False)
-    assert MO.read_bytes() == compiled.getvalue(), f"the .mo is stale: {REFRESH}"
+    compiled.seek(0)
+    loaded = Translations(compiled, domain="tlsdoctor")
+    assert loaded.gettext("Verdict") != "Verdict" and re.search(f"[{CJK}]", loaded.gettext("Verdict"))
 
 
 def test_every_marked_string_in_the_source_is_in_the_template(pot: Catalog) -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from tlsdoctor import knowledge as kbmod
 from tlsdoctor.errors import BadInput
 from tlsdoctor.findings import Code, Finding, Severity

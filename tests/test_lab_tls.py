@@ -15,7 +15,6 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from OpenSSL import SSL
-
 from tlsdoctor.lab.certs import EKU_CLIENT, Issued, Pki, make_ca, make_leaf, make_pki
 from tlsdoctor.lab.tcp import (
     BlackHoleServer,
@@ -25,7 +24,13 @@ from tlsdoctor.lab.tcp import (
     set_recv_timeout,
     start_on_same_port,
 )
-from tlsdoctor.lab.tls_server import ClientAuth, HttpBehaviour, TlsServer, VHost, serve_tls
+from tlsdoctor.lab.tls_server import (
+    ClientAuth,
+    HttpBehaviour,
+    TlsServer,
+    VHost,
+    serve_tls,
+)
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
-
 from tlsdoctor.analysis.mtls import (
-    ClientCertView,
     ExpectedIdentity,
     analyse_client,
     environment_swap,
@@ -28,11 +26,21 @@ from tlsdoctor.analysis.mtls import (
 )
 from tlsdoctor.analysis.token import decode_token
 from tlsdoctor.errors import BadInput
+from tlsdoctor.facts.client import ClientCertView
+from tlsdoctor.facts.tls import FetchError, Handshake, SniMode
 from tlsdoctor.findings import Code, Severity
-from tlsdoctor.lab.certs import EKU_BOTH, EKU_CLIENT, EKU_SERVER, Issued, expired, make_leaf, make_pki, new_key
+from tlsdoctor.lab.certs import (
+    EKU_BOTH,
+    EKU_CLIENT,
+    EKU_SERVER,
+    Issued,
+    expired,
+    make_leaf,
+    make_pki,
+    new_key,
+)
 from tlsdoctor.probe.clientfiles import load_client_material
 from tlsdoctor.probe.mtls import handshake_for_material
-from tlsdoctor.probe.tls import FetchError, Handshake, SniMode
 
 AT = dt.datetime.now(dt.UTC)
 SEED_RULE = r"^CN=client-prod\.example\.com"

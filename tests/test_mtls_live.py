@@ -13,9 +13,9 @@ import json
 
 import pytest
 from OpenSSL import SSL
-
-from tlsdoctor.analysis.mtls import ClientCertView, analyse_client, parse_expected_identity, x5t_s256
+from tlsdoctor.analysis.mtls import analyse_client, parse_expected_identity, x5t_s256
 from tlsdoctor.analysis.token import decode_token
+from tlsdoctor.facts.client import ClientCertView
 from tlsdoctor.findings import Code, Severity
 from tlsdoctor.lab.certs import EKU_CLIENT, EKU_SERVER, Issued, make_pki, new_key
 from tlsdoctor.lab.tls_server import ClientAuth, HttpBehaviour, VHost, serve_tls
@@ -215,7 +215,7 @@ async def test_node_style_silent_close_after_the_handshake(tmp_path, server_cert
 
 
 async def test_handshake_with_client_takes_raw_credentials(server_cert, client_pki, prod):
-    from tlsdoctor.probe.tls import ClientCredentials
+    from tlsdoctor.facts.tls import ClientCredentials
 
     creds = ClientCredentials(chain_der=(prod.der, client_pki.intermediate.der), key_pem=prod.key_pem)
     with server(server_cert, client_pki, SSL.TLS1_3_VERSION) as srv:

@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from tlsdoctor.analysis.names import (
     CLIENT_RULES,
     NamesResult,

@@ -7,7 +7,6 @@ import json
 import re
 
 import pytest
-
 from tlsdoctor.cli import main
 from tlsdoctor.lab.scenarios import Lab
 from tlsdoctor.redact import Redactor

@@ -7,7 +7,6 @@ import json
 import time
 
 import pytest
-
 from tlsdoctor.cli import main
 from tlsdoctor.lab.scenarios import HOSTILE_CN, SCENARIOS, Lab
 

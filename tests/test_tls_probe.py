@@ -17,22 +17,31 @@ from collections.abc import Iterator
 import pytest
 from cryptography.hazmat.primitives import serialization
 from OpenSSL import SSL
-
 from tlsdoctor.analysis.fetch import analyse_fetch
-from tlsdoctor.findings import Code, Severity
-from tlsdoctor.lab.certs import EKU_CLIENT, Issued, Pki, make_ca, make_leaf, make_pki
-from tlsdoctor.lab.tcp import BlackHoleServer, PlainHttpServer, ResetServer, closed_port, start_on_same_port
-from tlsdoctor.lab.tls_server import ClientAuth, HttpBehaviour, TlsServer, VHost, serve_tls
-from tlsdoctor.probe.tls import (
+from tlsdoctor.facts.tls import (
     BOGUS_SNI,
-    DETAIL_SILENT_CLOSE,
     ClientCredentials,
     FetchError,
     Handshake,
     SniMode,
-    fetch,
-    fetch_all,
 )
+from tlsdoctor.findings import Code, Severity
+from tlsdoctor.lab.certs import EKU_CLIENT, Issued, Pki, make_ca, make_leaf, make_pki
+from tlsdoctor.lab.tcp import (
+    BlackHoleServer,
+    PlainHttpServer,
+    ResetServer,
+    closed_port,
+    start_on_same_port,
+)
+from tlsdoctor.lab.tls_server import (
+    ClientAuth,
+    HttpBehaviour,
+    TlsServer,
+    VHost,
+    serve_tls,
+)
+from tlsdoctor.probe.tls import DETAIL_SILENT_CLOSE, fetch, fetch_all
 
 TLS12, TLS13 = SSL.TLS1_2_VERSION, SSL.TLS1_3_VERSION
 

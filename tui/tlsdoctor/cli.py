@@ -233,10 +233,11 @@ def _parse_at(text: str | None) -> dt.datetime | None:
 
 
 def cmd_inspect(args: argparse.Namespace, lang: str) -> int:
+    from tlsdoctor.facts.steps import StepResult
     from tlsdoctor.findings import StepId, worst_status
     from tlsdoctor.offline import inspect_certificates
     from tlsdoctor.report import Report, build_report
-    from tlsdoctor.walk import StepResult, WalkOptions
+    from tlsdoctor.walk import WalkOptions
 
     cert = _read_file(args.cert, "--cert file")
     chain = _read_file(args.chain, "--chain file") if args.chain else b""

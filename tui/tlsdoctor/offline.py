@@ -18,9 +18,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from tlsdoctor.analysis.certinfo import check_readable, load_der
-from tlsdoctor.analysis.chain import ChainResult, TrustAnchors, analyse_chain
+from tlsdoctor.analysis.chain import ChainResult, analyse_chain
 from tlsdoctor.analysis.names import NamesResult, check_names
 from tlsdoctor.errors import BadInput
+from tlsdoctor.facts.trust import TrustAnchors
 from tlsdoctor.findings import Finding, Severity
 from tlsdoctor.target import Target, parse_target
 

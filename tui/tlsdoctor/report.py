@@ -245,8 +245,8 @@ def build_report(
     target: Target, steps: Sequence[Any], options: Any, at: dt.datetime, *, elapsed_ms: float = 0.0
 ) -> Report:
     """Join the steps, rank the diagnosis, and add the diagnosis step itself."""
+    from tlsdoctor.facts.steps import StepResult
     from tlsdoctor.knowledge import diagnose
-    from tlsdoctor.walk import StepResult
 
     findings = tuple(f for s in steps for f in s.findings)
     lang = getattr(options, "lang", "en")

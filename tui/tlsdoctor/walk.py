@@ -20,6 +20,14 @@ from typing import Any
 
 from cryptography import x509
 
+from tlsdoctor.facts.steps import (
+    Event,
+    StepFinished,
+    StepProgress,
+    StepResult,
+    StepStarted,
+    WalkFinished,
+)
 from tlsdoctor.findings import Code, Finding, Severity, StepId, StepStatus, worst_status
 from tlsdoctor.i18n import N_
 from tlsdoctor.target import Target
@@ -56,54 +64,6 @@ class WalkOptions:
     at: dt.datetime | None = None  # validity time; None = now
     use_system_store: bool = True
     lang: str = "en"
-
-
-@dataclass(frozen=True)
-class StepResult:
-    step: StepId
-    status: StepStatus
-    data: Any = None  # a frozen dataclass with to_json(), or None
-    findings: tuple[Finding, ...] = ()
-    skipped_reason: str | None = None  # a msgid (translated by renderers)
-    elapsed_ms: float = 0.0
-
-    def to_json(self) -> dict[str, Any]:
-        data = self.data.to_json() if hasattr(self.data, "to_json") else self.data
-        return {
-            "id": self.step.value,
-            "number": self.step.number,
-            "status": self.status.value,
-            "skipped_reason": self.skipped_reason,
-            "elapsed_ms": round(self.elapsed_ms, 1),
-            "data": data,
-            "findings": [f.to_json() for f in self.findings],
-        }
-
-
-@dataclass(frozen=True)
-class StepStarted:
-    step: StepId
-
-
-@dataclass(frozen=True)
-class StepProgress:
-    step: StepId
-    done: int
-    total: int
-    detail: str = ""  # untrusted text possible (an address): render literally
-
-
-@dataclass(frozen=True)
-class StepFinished:
-    result: StepResult
-
-
-@dataclass(frozen=True)
-class WalkFinished:
-    report: Any  # report.Report
-
-
-Event = StepStarted | StepProgress | StepFinished | WalkFinished
 
 
 @dataclass(frozen=True)
@@ -176,11 +136,12 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
     from tlsdoctor.analysis.hosts import hosts_view, parse_hosts_table
     from tlsdoctor.analysis.mtls import analyse_client
     from tlsdoctor.analysis.names import check_names
+    from tlsdoctor.facts.tls import SniMode
     from tlsdoctor.probe.aia import fetch_ca_issuers
     from tlsdoctor.probe.dns import resolve
     from tlsdoctor.probe.hosts import read_hosts_file
     from tlsdoctor.probe.mtls import handshake_for_material
-    from tlsdoctor.probe.tls import SniMode, fetch
+    from tlsdoctor.probe.tls import fetch
     from tlsdoctor.probe.truststore import load_trust_anchors
     from tlsdoctor.report import Report, build_report
 

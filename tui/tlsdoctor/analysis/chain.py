@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from types import MappingProxyType
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
@@ -30,58 +29,15 @@ from cryptography.x509 import verification as xv
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from tlsdoctor.analysis.certinfo import CertSummary, describe, load_der
+from tlsdoctor.facts.trust import STORE_CLIENTS, TrustAnchors
 from tlsdoctor.findings import Code, Finding, Severity
 
 if TYPE_CHECKING:
-    from tlsdoctor.probe.aia import AiaFetch
+    from tlsdoctor.facts.aia import AiaFetch
     from tlsdoctor.target import Target
 
 _SHA256 = hashes.SHA256()
 MAX_PRESENTED = 16  # certificates analysed per chain; more are counted, not parsed
-STORE_ORDER = ("custom", "system", "certifi")
-STORE_CLIENTS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "system": ("curl", "openssl", "git", "wget"),
-        "certifi": ("requests", "httpx", "pip"),
-        "custom": ("curl --cacert", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS"),
-    }
-)
-
-
-@dataclass(frozen=True)
-class TrustAnchors:
-    """Named sets of trusted certificates: "system", "certifi", "custom" (the `--ca` files).
-
-    The "custom" verdict uses custom plus system, as `--ca` adds to the system store.
-    """
-
-    stores: Mapping[str, tuple[x509.Certificate, ...]] = field(default_factory=dict)
-    sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # files each store came from
-    load_ms: Mapping[str, float] = field(default_factory=dict)
-
-    def effective(self, name: str) -> tuple[x509.Certificate, ...]:
-        """The certificates a client using store `name` trusts."""
-        if name == "custom":
-            return tuple(self.stores.get("custom", ())) + tuple(self.stores.get("system", ()))
-        return tuple(self.stores.get(name, ()))
-
-    def verdict_stores(self) -> tuple[str, ...]:
-        return tuple(n for n in STORE_ORDER if n in self.stores)
-
-    def primary(self) -> str | None:
-        """The store the findings are judged against: --ca (with system) first, then system."""
-        stores = self.verdict_stores()
-        return stores[0] if stores else None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            name: {
-                "count": len(self.stores[name]),
-                "sources": list(self.sources.get(name, ())),
-                "load_ms": self.load_ms.get(name),
-            }
-            for name in self.verdict_stores()
-        }
 
 
 @dataclass(frozen=True)
@@ -187,8 +143,6 @@ def _identity(cert: x509.Certificate) -> tuple[bytes, bytes]:
     except Exception:
         spki = cert.fingerprint(_SHA256)
     return cert.subject.public_bytes(), spki
-
-
 
 
 class _Store:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tlsdoctor.facts.dns import DnsLookup, DnsResult
 from tlsdoctor.findings import Code, Finding, Severity
-from tlsdoctor.probe.dns import DnsLookup, DnsResult
 
 _FAILED = ("servfail", "timeout", "error")
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from cryptography import x509
 
+from tlsdoctor.facts.tls import FetchError, Handshake, SniMode
 from tlsdoctor.findings import Code, Finding, Severity
-from tlsdoctor.probe.tls import FetchError, Handshake, SniMode
 
 _FAULT_CODES: dict[FetchError, Code] = {
     FetchError.REFUSED: Code.CONNECT_REFUSED,

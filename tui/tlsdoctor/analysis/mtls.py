@@ -40,11 +40,12 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from tlsdoctor.analysis.certinfo import CertSummary, describe
 from tlsdoctor.analysis.token import TokenView
 from tlsdoctor.errors import BadInput
+from tlsdoctor.facts.client import ClientCertView
 from tlsdoctor.findings import Code, Finding, Severity, StepStatus, worst_status
 from tlsdoctor.i18n import _
 
 if TYPE_CHECKING:
-    from tlsdoctor.probe.tls import Handshake
+    from tlsdoctor.facts.tls import Handshake
 
 # TLS alert numbers (RFC 8446 §6, RFC 5246 §7.2) → names as the RFCs spell them.
 ALERT_NAMES: Mapping[int, str] = {
@@ -94,23 +95,6 @@ ENVIRONMENT_WORDS = frozenset(
 
 
 # ---------------------------------------------------------------- input views
-
-
-@dataclass(frozen=True)
-class ClientCertView:
-    """What analysis may see of the user's client material: certificates, never the key.
-
-    `key_matches` is computed by the loader (public key of the key == public
-    key of the leaf). `path` is the certificate file as the user named it, for
-    ready-to-copy commands.
-    """
-
-    leaf: x509.Certificate
-    chain: tuple[x509.Certificate, ...] = ()
-    key_matches: bool = True
-    path: str | None = None
-    source_format: str = "pem"  # "pem" | "der" | "pkcs12"
-    key_file_mode: int | None = None  # st_mode & 0o777 of the file holding the key
 
 
 # ---------------------------------------------------------------- expected identity
@@ -201,7 +185,9 @@ def parse_expected_identity(text: str) -> ExpectedIdentity:
         return ExpectedIdentity(text=raw, kind="glob", pattern=raw)
     pattern = raw
     if not raw.isascii() and not re.search(r"[:@=/]", raw):
-        from tlsdoctor.target import to_a_label  # pure; local import keeps module load light
+        from tlsdoctor.target import (
+            to_a_label,  # pure; local import keeps module load light
+        )
 
         pattern = to_a_label(raw)
     return ExpectedIdentity(text=raw, kind="exact", pattern=pattern)

@@ -23,9 +23,21 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tlsdoctor.i18n import LANGUAGE_NAMES, _, current_language, lazy_gettext, set_language
+from tlsdoctor.i18n import (
+    LANGUAGE_NAMES,
+    _,
+    current_language,
+    lazy_gettext,
+    set_language,
+)
 
-from .screens import ExplainDialog, FormScreen, KnowledgeScreen, PickerScreen, WalkScreen
+from .screens import (
+    ExplainDialog,
+    FormScreen,
+    KnowledgeScreen,
+    PickerScreen,
+    WalkScreen,
+)
 
 
 def write_new_file(directory: Path, stem: str, suffix: str, data: str) -> Path:

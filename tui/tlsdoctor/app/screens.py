@@ -22,7 +22,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, Markdown, OptionList, Static, TextArea
+from textual.widgets import (
+    Button,
+    Footer,
+    Input,
+    Label,
+    Markdown,
+    OptionList,
+    Static,
+    TextArea,
+)
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -70,7 +79,12 @@ class WalkCancelledMessage(Message):
 
 
 def message_for(event: Any) -> WalkMessage:
-    from tlsdoctor.walk import StepFinished, StepProgress, StepStarted, WalkFinished
+    from tlsdoctor.facts.steps import (
+        StepFinished,
+        StepProgress,
+        StepStarted,
+        WalkFinished,
+    )
 
     kinds: dict[type, type[WalkMessage]] = {
         StepStarted: StepStartedMessage,

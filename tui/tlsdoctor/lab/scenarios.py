@@ -9,7 +9,6 @@ the walk at the lab's own DNS and hosts file and trust the lab's root via
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import tempfile
 from collections.abc import Callable, Iterator
@@ -133,7 +132,7 @@ class Lab:
 
     # scenarios ---------------------------------------------------------------
     def nameserver(self) -> Any:
-        from tlsdoctor.probe.dns import Nameserver
+        from tlsdoctor.facts.dns import Nameserver
 
         assert self.dns is not None
         return Nameserver(self.dns.address, self.dns.port)

@@ -11,40 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
 
+from tlsdoctor.facts.aia import AiaFetch
+
 MAX_REDIRECTS = 2
 _USER_AGENT = "tlsdoctor-aia/1"
-
-
-@dataclass(frozen=True)
-class AiaFetch:
-    """One caIssuers fetch: what came back (DER certificates) or why nothing did."""
-
-    url: str
-    ok: bool
-    certs_der: tuple[bytes, ...] = ()
-    error_detail: str | None = None
-    elapsed_ms: float = 0.0
-    content_type: str | None = None
-    status: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "url": self.url,
-            "ok": self.ok,
-            "certificates": len(self.certs_der),
-            "error": self.error_detail,
-            "elapsed_ms": round(self.elapsed_ms, 1),
-            "content_type": self.content_type,
-            "status": self.status,
-        }
 
 
 class _Fault(Exception):

@@ -6,22 +6,10 @@ and a one-line `error_detail` (the operating system's reason).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from tlsdoctor.facts.hosts import HostsFile
 
 DEFAULT_HOSTS_FILE = "/etc/hosts"
 MAX_HOSTS_BYTES = 4 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class HostsFile:
-    path: str
-    text: str | None  # None when it could not be read
-    error_detail: str | None = None
-    truncated: bool = False
-
-    def to_json(self) -> dict[str, object]:
-        return {"path": self.path, "readable": self.text is not None, "error_detail": self.error_detail,
-                "truncated": self.truncated}
 
 
 def read_hosts_file(path: str = DEFAULT_HOSTS_FILE) -> HostsFile:

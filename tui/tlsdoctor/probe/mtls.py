@@ -8,8 +8,9 @@ HTTP-level rejections are seen). Faults come back as data in the `Handshake`.
 
 from __future__ import annotations
 
-from tlsdoctor.probe.clientfiles import ClientMaterial
-from tlsdoctor.probe.tls import ClientCredentials, Handshake, SniMode, fetch
+from tlsdoctor.facts.client import ClientMaterial
+from tlsdoctor.facts.tls import ClientCredentials, Handshake, SniMode
+from tlsdoctor.probe.tls import fetch
 
 
 async def handshake_with_client(

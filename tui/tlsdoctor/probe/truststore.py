@@ -20,8 +20,8 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
-from tlsdoctor.analysis.chain import TrustAnchors
 from tlsdoctor.errors import BadInput
+from tlsdoctor.facts.trust import TrustAnchors
 
 _MAX_CAPATH_FILES = 5000  # a sane bound on /etc/ssl/certs
 
