@@ -22,10 +22,10 @@ from tlsdoctor.analysis.names import (
     Verdict,
     check_names,
     match_name,
-    reason_text,
 )
 from tlsdoctor.findings import Code, Severity
 from tlsdoctor.lab.certs import Issued, make_ca, make_leaf, many_sans
+from tlsdoctor.reasons import reason_text
 from tlsdoctor.target import parse_target
 
 

@@ -21,6 +21,7 @@ from rich.cells import cell_len
 from tlsdoctor import __version__
 from tlsdoctor.findings import Code, Finding, Severity, StepId, StepStatus
 from tlsdoctor.i18n import N_, _, format_datetime, format_percent, format_relative
+from tlsdoctor.reasons import reason_text
 from tlsdoctor.target import Target
 
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
@@ -111,30 +112,6 @@ FINDING_TITLES: dict[Code, str] = {
 }
 
 
-# Reasons analysis puts in a finding's evidence: the "why" behind a code, one phrase each.
-REASON_TEXTS: dict[str, str] = {
-    "message-too-large": N_("the certificate message exceeds OpenSSL's 100 KB default: curl, Python, Node and git refuse it"),
-    "protocol-version": N_("the server only speaks an old TLS version that clients no longer offer"),
-    "malformed-record": N_("the server sent bytes that are not valid TLS records"),
-    "no-answer-in-time": N_("the peer did not finish in time"),
-    "peer-closed": N_("the peer closed the connection"),
-    "alert": N_("the server sent a fatal alert"),
-    "issuer-loop": N_("the chain's issuers form a loop"),
-    "too-long": N_("the chain is longer than any client will follow"),
-    "cname-loop": N_("the CNAME records form a loop"),
-    "cname-chain-too-long": N_("the CNAME chain is too long for resolvers to follow"),
-    "servfail": N_("the nameserver answered SERVFAIL"),
-    "strict-verifier-rejects": N_("only strict verifiers (Python 3.13+, cryptography) reject it"),
-    "store-differs": N_("one trust store accepts it, another does not"),
-    "wildcard-public-suffix": N_("a wildcard over a public suffix"),
-    "underscore": N_("an underscore in a DNS name: valid for most clients, refused by Java"),
-    "expired": N_("expired"),
-    "not-yet-valid": N_("not valid yet"),
-    "access-denied": N_("the server accepted the certificate but denied access"),
-    "closed-without-alert": N_("the server closed the connection without an alert"),
-}
-
-
 def finding_reasons(f: Finding) -> list[str]:
     """The distinct evidence reasons of a finding (top level and one level into lists), translated."""
     found: list[str] = []
@@ -149,7 +126,7 @@ def finding_reasons(f: Finding) -> list[str]:
             for item in value:
                 if isinstance(item, dict):
                     take(item.get("reason"))
-    return [_(REASON_TEXTS[r]) if r in REASON_TEXTS else r for r in found]
+    return [reason_text(r) for r in found]
 
 
 def step_title(step: StepId) -> str:
@@ -342,7 +319,7 @@ def _evidence_lines(result: Any, now: dt.datetime) -> list[str]:
                 state = f"{h.error.value}" + (f" ({safe_text(h.error_detail)})" if h.error_detail else "")
             out.append(f"{h.address:<16} {h.sni_mode.value:<9} {short}  {what}  {state}")
     elif step is StepId.NAMES:
-        from tlsdoctor.analysis.names import reason_text
+        from tlsdoctor.reasons import reason_text
 
         for v in data.verdicts:
             mark = {"match": "✓", "no-match": "✗", "invalid": "!"}.get(v.verdict.value, "?")

@@ -8,7 +8,7 @@ findings. Like pyca/service-identity it reports *every* reason, not the first.
 
 Pure: no I/O, no clock, no textual. Certificate text is kept exactly as
 presented (`SanVerdict.value`); renderers make it safe. Reasons are stable
-codes with string parameters (`detail`); `reason_text()` turns one into a
+codes with string parameters (`detail`); `tlsdoctor.reasons.reason_text()` turns one into a
 translated sentence for renderers that want it.
 
 Severities of the findings raised here:
@@ -59,7 +59,6 @@ from publicsuffixlist import PublicSuffixList
 
 from tlsdoctor.errors import BadInput
 from tlsdoctor.findings import Code, Finding, Severity
-from tlsdoctor.i18n import N_, _
 from tlsdoctor.target import Target, to_a_label
 
 IPAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -159,47 +158,6 @@ class NamesResult:
             "findings": [f.to_json() for f in self.findings],
             "san_error": self.san_error,
         }
-
-
-# --------------------------------------------------------------------------- reasons
-
-REASON_MESSAGES: Mapping[str, str] = MappingProxyType(
-    {
-        "exact": N_("matches the host exactly"),
-        "wildcard-one-label": N_("the wildcard covers exactly one label: {reference}"),
-        "wildcard-public-suffix": N_("the wildcard stands in front of a public suffix; public CAs must not issue it and strict clients refuse it"),
-        "different-name": N_("a different name"),
-        "wildcard-apex": N_("a wildcard does not cover the bare domain {base}"),
-        "wildcard-depth": N_("a wildcard covers one label only, not the {depth} labels in front of {base}"),
-        "wildcard-partial": N_("partial-label wildcards are invalid (RFC 9525); only some clients accept them"),
-        "wildcard-not-leftmost": N_("a wildcard must be the whole left-most label; this one is ignored"),
-        "multiple-wildcards": N_("more than one wildcard: the name is ignored"),
-        "ip-match": N_("the IP address matches"),
-        "ip-different": N_("a different IP address"),
-        "ip-v4-mapped": N_("the same address in IPv4-mapped IPv6 form; only some clients accept it"),
-        "ip-vs-dns": N_("an IP target only matches iPAddress SANs, not dNSNames"),
-        "dns-vs-ip": N_("an iPAddress SAN never matches a host name"),
-        "uri-not-used": N_("URI SANs are not used to check a server host name"),
-        "email-not-used": N_("e-mail SANs are not used to check a server host name"),
-        "other-not-used": N_("this kind of SAN is not used to check a server host name"),
-        "cn-ignored-san-present": N_("the Common Name is ignored because the certificate has SANs"),
-        "cn-used-no-san": N_("no SAN: only legacy clients fall back to the Common Name"),
-        "trailing-dot": N_("a trailing dot in a certificate name is invalid"),
-        "idna-u-label-in-cert": N_("Unicode in a certificate name is invalid; it should be {a_label}"),
-        "invalid-dns-name": N_("not a valid DNS name"),
-    }
-)
-
-
-def reason_text(reason: str, detail: Mapping[str, str] | None = None) -> str:
-    """One translated sentence for a reason code (renderers may use their own)."""
-    template = REASON_MESSAGES.get(reason)
-    if template is None:
-        return reason
-    try:
-        return _(template).format(**(detail or {}))
-    except (KeyError, IndexError, ValueError):
-        return _(template)
 
 
 # --------------------------------------------------------------------------- RFC 9525 DNS-ID rule

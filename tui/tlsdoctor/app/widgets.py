@@ -392,7 +392,7 @@ def fetch_pane(data: Any) -> Iterator[Widget]:
 
 
 def names_pane(data: Any) -> Iterator[Widget]:
-    from tlsdoctor.analysis.names import reason_text
+    from tlsdoctor.reasons import reason_text
 
     yield _kv(_("Checking"), data.display_reference + (f" ({data.reference})" if data.reference != data.display_reference else ""))
     verdict = _("✓ covered") if data.matched else _("✗ not covered")

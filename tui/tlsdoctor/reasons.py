@@ -1,0 +1,71 @@
+"""One vocabulary of reasons: the short code analysis puts in evidence (`reason`), and its sentence.
+
+Analysis writes reason codes with string parameters (`detail`); every face turns
+one into a translated sentence with `reason_text()`. One table, so a code means
+the same thing in the names step, a finding's "because" and the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from tlsdoctor.i18n import N_, _
+
+REASON_MESSAGES: Mapping[str, str] = MappingProxyType(
+    {
+        # names: one per SAN verdict
+        "exact": N_("matches the host exactly"),
+        "wildcard-one-label": N_("the wildcard covers exactly one label: {reference}"),
+        "wildcard-public-suffix": N_("the wildcard stands in front of a public suffix; public CAs must not issue it and strict clients refuse it"),
+        "different-name": N_("a different name"),
+        "wildcard-apex": N_("a wildcard does not cover the bare domain {base}"),
+        "wildcard-depth": N_("a wildcard covers one label only, not the {depth} labels in front of {base}"),
+        "wildcard-partial": N_("partial-label wildcards are invalid (RFC 9525); only some clients accept them"),
+        "wildcard-not-leftmost": N_("a wildcard must be the whole left-most label; this one is ignored"),
+        "multiple-wildcards": N_("more than one wildcard: the name is ignored"),
+        "ip-match": N_("the IP address matches"),
+        "ip-different": N_("a different IP address"),
+        "ip-v4-mapped": N_("the same address in IPv4-mapped IPv6 form; only some clients accept it"),
+        "ip-vs-dns": N_("an IP target only matches iPAddress SANs, not dNSNames"),
+        "dns-vs-ip": N_("an iPAddress SAN never matches a host name"),
+        "uri-not-used": N_("URI SANs are not used to check a server host name"),
+        "email-not-used": N_("e-mail SANs are not used to check a server host name"),
+        "other-not-used": N_("this kind of SAN is not used to check a server host name"),
+        "cn-ignored-san-present": N_("the Common Name is ignored because the certificate has SANs"),
+        "cn-used-no-san": N_("no SAN: only legacy clients fall back to the Common Name"),
+        "trailing-dot": N_("a trailing dot in a certificate name is invalid"),
+        "idna-u-label-in-cert": N_("Unicode in a certificate name is invalid; it should be {a_label}"),
+        "invalid-dns-name": N_("not a valid DNS name"),
+        # other steps: the "why" behind a finding's code
+        "message-too-large": N_("the certificate message exceeds OpenSSL's 100 KB default: curl, Python, Node and git refuse it"),
+        "protocol-version": N_("the server only speaks an old TLS version that clients no longer offer"),
+        "malformed-record": N_("the server sent bytes that are not valid TLS records"),
+        "no-answer-in-time": N_("the peer did not finish in time"),
+        "peer-closed": N_("the peer closed the connection"),
+        "alert": N_("the server sent a fatal alert"),
+        "issuer-loop": N_("the chain's issuers form a loop"),
+        "too-long": N_("the chain is longer than any client will follow"),
+        "cname-loop": N_("the CNAME records form a loop"),
+        "cname-chain-too-long": N_("the CNAME chain is too long for resolvers to follow"),
+        "servfail": N_("the nameserver answered SERVFAIL"),
+        "strict-verifier-rejects": N_("only strict verifiers (Python 3.13+, cryptography) reject it"),
+        "store-differs": N_("one trust store accepts it, another does not"),
+        "underscore": N_("an underscore in a DNS name: valid for most clients, refused by Java"),
+        "expired": N_("expired"),
+        "not-yet-valid": N_("not valid yet"),
+        "access-denied": N_("the server accepted the certificate but denied access"),
+        "closed-without-alert": N_("the server closed the connection without an alert"),
+    }
+)
+
+
+def reason_text(reason: str, detail: Mapping[str, str] | None = None) -> str:
+    """One translated sentence for a reason code; an unknown code is shown as it is."""
+    template = REASON_MESSAGES.get(reason)
+    if template is None:
+        return reason
+    try:
+        return _(template).format(**(detail or {}))
+    except (KeyError, IndexError, ValueError):
+        return _(template)
