@@ -222,7 +222,7 @@ REAL_ERRORS = [
     "curl: (35) OpenSSL/3.0.19: error:0A00042E:SSL routines::tlsv1 alert protocol version",
 ]
 # The seeds live in the steering repo's shared/ beside the clone (as in CI); absent elsewhere.
-SEEDS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "shared", "seeds")
+SEEDS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, os.pardir, "shared", "seeds")
 
 
 @st.composite

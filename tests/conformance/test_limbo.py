@@ -23,7 +23,7 @@ import pytest
 from tlsdoctor.findings import Severity
 from tlsdoctor.offline import InspectResult, inspect_certificates
 
-LIMBO_DIR = Path(__file__).parents[2] / "shared" / "data" / "limbo"
+LIMBO_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "limbo"
 LIMBO_FILE = LIMBO_DIR / "limbo-subset.json"
 if not LIMBO_FILE.is_file():
     pytest.skip(f"x509-limbo subset not found at {LIMBO_FILE}", allow_module_level=True)

@@ -28,7 +28,7 @@ from babel.support import Translations
 from tlsdoctor import i18n
 from tlsdoctor.errors import BadInput
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LOCALE_DIR = ROOT / "tui" / "tlsdoctor" / "locale"
 POT = LOCALE_DIR / "tlsdoctor.pot"
 PO = LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "tlsdoctor.po"

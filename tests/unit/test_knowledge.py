@@ -29,7 +29,7 @@ from tlsdoctor.knowledge import (
     render_kb,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 KDIR = REPO / "knowledge"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SEED_ZH = "服务器提供的TLS证书的通用名称(CN)或主题备用名称(SAN)与客户端请求中使用的主机名不匹配,导致TLS握手失败。"
