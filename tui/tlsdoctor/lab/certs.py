@@ -33,9 +33,30 @@ def now() -> dt.datetime:
 
 
 def new_key(kind: str = "ec") -> PrivateKey:
-    if kind == "rsa":
-        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    """"ec" (P-256), "rsa" (2048 bits) or "rsa-N" (N bits, e.g. "rsa-1024" for a key clients refuse)."""
+    if kind == "rsa" or kind.startswith("rsa-"):
+        bits = int(kind[4:]) if kind.startswith("rsa-") else 2048
+        return rsa.generate_private_key(public_exponent=65537, key_size=bits)
     return ec.generate_private_key(ec.SECP256R1())
+
+
+def _sign(builder: x509.CertificateBuilder, signer: PrivateKey, signature_hash: str) -> x509.Certificate:
+    """Sign with SHA-256 (or SHA-384); "sha1" makes the signature clients refuse.
+
+    cryptography no longer signs with SHA-1, so that one is re-signed through
+    pyOpenSSL (OpenSSL's X509_sign), which still does: the lab needs it.
+    """
+    if signature_hash != "sha1":
+        return builder.sign(signer, {"sha256": hashes.SHA256(), "sha384": hashes.SHA384()}[signature_hash])
+    import warnings  # noqa: PLC0415  lazy: only the SHA-1 case needs pyOpenSSL's legacy API
+
+    from OpenSSL import crypto  # noqa: PLC0415
+
+    draft = crypto.X509.from_cryptography(builder.sign(signer, hashes.SHA256()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        draft.sign(crypto.PKey.from_cryptography_key(signer), "sha1")
+    return draft.to_cryptography()
 
 
 @dataclass(frozen=True)
@@ -102,8 +123,14 @@ def make_ca(
     aia_url: str | None = None,
     key_kind: str = "ec",
     org: str | None = "tlsdoctor lab",
+    permitted: Sequence[str] = (),
+    excluded: Sequence[str] = (),
 ) -> Issued:
-    """A root (no `issuer`) or an intermediate CA signed by `issuer`."""
+    """A root (no `issuer`) or an intermediate CA signed by `issuer`.
+
+    `permitted` / `excluded`: DNS name constraints (RFC 5280 §4.2.1.10), e.g.
+    `permitted=["example.test"]` limits every name below this CA to that subtree.
+    """
     key = new_key(key_kind)
     start = not_before or now() - dt.timedelta(days=30)
     end = not_after or now() + dt.timedelta(days=3650)
@@ -144,6 +171,14 @@ def make_ca(
         )
     if aia_url:
         builder = builder.add_extension(_aia(aia_url), critical=False)
+    if permitted or excluded:
+        builder = builder.add_extension(
+            x509.NameConstraints(
+                permitted_subtrees=[x509.DNSName(n) for n in permitted] or None,
+                excluded_subtrees=[x509.DNSName(n) for n in excluded] or None,
+            ),
+            critical=True,
+        )
     cert = builder.sign(signer_key, hashes.SHA256())
     chain = ((issuer.cert,) + issuer.chain) if issuer else ()
     return Issued(cert=cert, key=key, chain=chain)
@@ -166,6 +201,7 @@ def make_leaf(
     san_critical: bool | None = None,
     key: PrivateKey | None = None,
     key_kind: str = "ec",
+    signature_hash: str = "sha256",
 ) -> Issued:
     """An end-entity certificate. `issuer=None` makes it self-signed.
 
@@ -216,7 +252,7 @@ def make_leaf(
         builder = builder.add_extension(x509.ExtendedKeyUsage(list(eku)), critical=False)
     if aia_url:
         builder = builder.add_extension(_aia(aia_url), critical=False)
-    cert = builder.sign(signer, hashes.SHA256())
+    cert = _sign(builder, signer, signature_hash)
     chain = ((issuer.cert,) + issuer.chain) if issuer else ()
     return Issued(cert=cert, key=key, chain=chain)
 

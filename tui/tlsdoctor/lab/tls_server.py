@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import socket
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -150,6 +151,7 @@ class ConnectionRecord:
     """What the server saw on one connection (for tests and the demo)."""
 
     server_name: str | None = None
+    at: float = field(default_factory=time.monotonic)  # when the connection was accepted (time.monotonic)
     client_chain: tuple[x509.Certificate, ...] = ()  # as the client sent it, leaf first
     verify_errors: list[tuple[int, int]] = field(default_factory=list)  # (depth, X509 error number)
     handshake_ok: bool = False
@@ -236,6 +238,9 @@ class TlsServer(LoopbackServer):
             ctx.set_min_proto_version(self.min_version)
         if self.max_version is not None:
             ctx.set_max_proto_version(self.max_version)
+        # Security level 0: the lab must be able to serve what clients refuse (RSA-1024, SHA-1);
+        # judging such certificates is the client's job (and tlsdoctor's), not the server's.
+        ctx.set_cipher_list(b"DEFAULT:@SECLEVEL=0")
         ctx.use_certificate(vhost.leaf)
         ctx.use_privatekey(vhost.private_key)
         for cert in vhost.chain:  # sent exactly as given, after the leaf
