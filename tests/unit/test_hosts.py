@@ -66,18 +66,23 @@ def test_hosts_line_wins_over_dns_and_differs() -> None:
     assert finding.evidence["hosts_lines"][0]["line"].startswith("10.0.0.5 api.Example.COM.")
 
 
-def test_override_equal_to_dns_is_only_info() -> None:
+def test_a_hosts_line_equal_to_dns_overrides_nothing() -> None:
     entries = parse_hosts("2001:DB8:0::1 v6.example.com\n")
     view = hosts_view(entries, "v6.example.com", ["2001:db8::1"], "/etc/hosts")
     assert view.hosts_addresses == ("2001:db8::1",)  # canonical form, compared with DNS's
-    (finding,) = view.findings
-    assert finding.severity is Severity.INFO and finding.evidence["differs"] is False
+    assert (view.source, view.findings) == ("hosts", ())
 
 
-def test_override_of_a_name_dns_does_not_know_is_a_warning() -> None:
+def test_a_hosts_line_for_a_name_dns_does_not_know_overrides_nothing() -> None:
+    """DNS gave no answer: the hosts line is the only answer, not an override (issue 10 §1)."""
     view = hosts_view(parse_hosts("10.1.2.3 dev.example.com\n"), "dev.example.com", [], "/etc/hosts")
-    assert view.used_addresses == ("10.1.2.3",)
-    assert view.findings[0].severity is Severity.WARNING
+    assert (view.source, view.used_addresses, view.findings) == ("hosts", ("10.1.2.3",), ())
+
+
+def test_a_hosts_line_that_differs_from_a_dns_answer_is_an_override() -> None:
+    view = hosts_view(parse_hosts("10.1.2.3 dev.example.com\n"), "dev.example.com", ["10.9.9.9"], "/etc/hosts")
+    (finding,) = view.findings
+    assert finding.severity is Severity.WARNING and finding.evidence["not_in_dns"] == ["10.1.2.3"]
 
 
 def test_name_absent_from_hosts_uses_dns() -> None:

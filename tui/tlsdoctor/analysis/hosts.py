@@ -132,9 +132,11 @@ def hosts_view(
 ) -> HostsView:
     """Compare the hosts file with DNS for `name`; `resolves` are curl-style pins, which win over both.
 
-    `hosts-override` is a warning when the hosts file sends this machine to an
-    address DNS does not give (everyone else goes elsewhere), info when it
-    merely pins an address DNS also gives (it will go stale when DNS changes).
+    `hosts-override` (a warning) only where DNS answered and the hosts file sends
+    this machine to an address DNS does not give: everyone else goes elsewhere.
+    A hosts line for a name DNS does not know overrides nothing (it is the only
+    answer), and one that repeats DNS's address changes nothing today; both stay
+    visible as evidence in the step, without a finding.
     """
     key = _name_key(name)
     lines = tuple(entry for entry in entries if key in entry.names)
@@ -148,12 +150,12 @@ def hosts_view(
     else:
         used, source = dns_canonical, "dns"
     findings: tuple[Finding, ...] = ()
-    if hosts_addresses:
-        elsewhere = [a for a in hosts_addresses if a not in dns_canonical]
+    elsewhere = [a for a in hosts_addresses if a not in dns_canonical]
+    if dns_canonical and elsewhere:
         findings = (
             Finding(
                 Code.HOSTS_OVERRIDE,
-                Severity.WARNING if elsewhere else Severity.INFO,
+                Severity.WARNING,
                 {
                     "name": key,
                     "path": path,
