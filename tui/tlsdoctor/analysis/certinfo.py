@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
+
+_Ext = TypeVar("_Ext", bound=x509.ExtensionType)
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class CertSummary:
     def eku_oids(self) -> tuple[str, ...]:
         return tuple(oid for oid, _ in self.eku)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "subject": self.subject,
             "issuer": self.issuer,
@@ -93,7 +95,7 @@ class CertSummary:
 def _rfc4514(name: x509.Name, problems: list[str], what: str) -> str:
     try:
         return name.rfc4514_string()
-    except Exception as exc:  # odd attribute encodings
+    except Exception as exc:  # noqa: BLE001 - odd attribute encodings: recorded in problems
         problems.append(f"{what}: cannot render as RFC 4514 ({exc})")
         return ""
 
@@ -101,7 +103,7 @@ def _rfc4514(name: x509.Name, problems: list[str], what: str) -> str:
 def _key(cert: x509.Certificate, problems: list[str]) -> tuple[str, int | None, str | None]:
     try:
         key = cert.public_key()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - unsupported or malformed key: recorded in problems
         problems.append(f"public key: {exc}")
         return "unknown", None, None
     if isinstance(key, rsa.RSAPublicKey):
@@ -117,13 +119,13 @@ def _key(cert: x509.Certificate, problems: list[str]) -> tuple[str, int | None, 
     return type(key).__name__, None, None
 
 
-def _extension(cert: x509.Certificate, ext_type: type, problems: list[str]) -> Any:
+def _extension(cert: x509.Certificate, ext_type: type[_Ext], problems: list[str]) -> _Ext | None:
     """The extension's value, or None when absent or undecodable (recorded in problems)."""
     try:
         return cert.extensions.get_extension_for_class(ext_type).value
     except x509.ExtensionNotFound:
         return None
-    except Exception as exc:  # duplicate or malformed extensions
+    except Exception as exc:  # noqa: BLE001 - duplicate or malformed extensions: recorded in problems
         problems.append(f"{ext_type.__name__}: {exc}")
         return None
 
@@ -144,7 +146,7 @@ def self_signed(cert: x509.Certificate) -> bool:
     """Does the certificate's signature verify with its own key (and name itself as issuer)?"""
     try:
         cert.verify_directly_issued_by(cert)
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure (key type, signature, encoding) means "not self-signed"
         return False
     return True
 
@@ -164,7 +166,7 @@ def check_readable(cert: x509.Certificate) -> x509.Certificate:
         _ = cert.signature_algorithm_oid
     except ValueError:
         raise
-    except Exception as exc:  # anything else the lazy parser throws is a parse error too
+    except Exception as exc:  # noqa: BLE001 - anything else the lazy parser throws is a parse error too
         raise ValueError(" ".join(str(exc).split()) or type(exc).__name__) from None
     return cert
 
@@ -181,7 +183,7 @@ def describe(cert: x509.Certificate) -> CertSummary:
     issuer = _rfc4514(cert.issuer, problems, "issuer")
     try:
         common_names = tuple(str(a.value) for a in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - recorded in problems; describe() never raises
         problems.append(f"common name: {exc}")
         common_names = ()
 
@@ -198,7 +200,7 @@ def describe(cert: x509.Certificate) -> CertSummary:
 
     try:
         serial_hex = format(cert.serial_number, "x")
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - recorded in problems; describe() never raises
         problems.append(f"serial: {exc}")
         serial_hex = ""
     sha256 = cert.fingerprint(hashes.SHA256()).hex()
@@ -206,7 +208,7 @@ def describe(cert: x509.Certificate) -> CertSummary:
     try:
         oid = cert.signature_algorithm_oid
         signature_algorithm = _oid_name(oid)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - recorded in problems; describe() never raises
         problems.append(f"signature algorithm: {exc}")
         signature_algorithm = "unknown"
 

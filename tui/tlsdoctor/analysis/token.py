@@ -14,7 +14,6 @@ import binascii
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from tlsdoctor.errors import BadInput
 from tlsdoctor.i18n import _
@@ -32,7 +31,7 @@ class TokenView:
     aud: tuple[str, ...]
     exp: dt.datetime | None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "reference": self.reference,
             "cnf": {"x5t#S256": self.cnf_x5t_s256} if self.cnf_present else None,
@@ -45,7 +44,7 @@ class TokenView:
 
 def token_reference(token: str) -> str:
     """First 8 characters, an ellipsis and the length: recognisable, not reversible."""
-    return "{head}…({length})".format(head=token[:8], length=len(token))
+    return f"{token[:8]}…({len(token)})"
 
 
 def _b64url_decode(part: str) -> bytes:
