@@ -169,7 +169,7 @@ def chain_pane(data: ChainResult, at: dt.datetime) -> Iterator[Widget]:
     yield heading(_("Trust verdicts"))
     for verdict in data.verdicts:
         if verdict.ok:
-            path = " → ".join(subject for subject, _fp in verdict.chain) if verdict.chain else ""
+            path = " → ".join(subject for _fp, subject in verdict.chain) if verdict.chain else ""
             yield line((f"✓ {verdict.store}: ", "$success bold"), _("trusted"), "  ", lit(path, "dim"))
         else:
             yield line((f"✗ {verdict.store}: ", "$error bold"), _("not trusted"), ": ", lit(verdict.error or ""))
