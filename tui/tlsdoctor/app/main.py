@@ -12,25 +12,20 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
-import re
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, runtime_checkable
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from tlsdoctor.i18n import (
-    LANGUAGE_NAMES,
-    _,
-    current_language,
-    lazy_gettext,
-    set_language,
-)
+from tlsdoctor.facts.steps import Event
+from tlsdoctor.i18n import LANGUAGE_NAMES, _, current_language, set_language
+from tlsdoctor.report import render_markdown
 
+from .display import lazy_gettext
+from .exports import file_stem, fix_cjk_svg, write_new_file
 from .screens import (
     ExplainDialog,
     FormScreen,
@@ -39,58 +34,20 @@ from .screens import (
     WalkScreen,
 )
 
+if TYPE_CHECKING:
+    from tlsdoctor.lab.scenarios import Lab
+    from tlsdoctor.walk import WalkOptions
 
-def write_new_file(directory: Path, stem: str, suffix: str, data: str) -> Path:
-    """Write atomically and never overwrite: `stem.md`, else `stem-2.md`, `stem-3.md` …
+__all__ = ["TlsDoctorApp", "fix_cjk_svg", "run_app", "run_demo", "write_new_file"]
 
-    The text goes to a temporary file in the same directory first; `os.link`
-    then gives it its final name only if that name is free (atomic on POSIX).
-    """
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tlsdoctor-", suffix=suffix, dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(data)
-        for n in range(1, 1000):
-            path = directory / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                continue
-            return path
-        raise FileExistsError(f"too many files named {stem}*{suffix} in {directory}")
-    finally:
-        os.unlink(tmp)
+WalkAction = Callable[[WalkScreen], Awaitable[None] | None]  # an action of the walk screen, unbound
 
 
-_SVG_TEXT = re.compile(r'(<text [^>]*?textLength=")([0-9.e+-]+)("[^>]*>)([^<]*)(</text>)')
+@runtime_checkable
+class Relocalisable(Protocol):
+    """A screen that can re-render itself in the language just set (from its stored state)."""
 
-
-def fix_cjk_svg(svg: str) -> str:
-    """Rich's SVG export sizes text by characters, not cells, squeezing CJK (Rich issue #2742).
-
-    Each `<text>` gets `textLength` = cell width × cells instead of × characters.
-    """
-    import html
-
-    from rich.cells import cell_len
-
-    def fix(match: re.Match[str]) -> str:
-        text = html.unescape(match.group(4))
-        chars, cells = len(text), cell_len(text)
-        if not chars or chars == cells:
-            return match.group(0)
-        length = float(match.group(2)) / chars * cells
-        return f"{match.group(1)}{length:g}{match.group(3)}{match.group(4)}{match.group(5)}"
-
-    return _SVG_TEXT.sub(fix, svg)
-
-
-def _file_stem(options: Any) -> str:
-    if options is None:
-        return "tlsdoctor"
-    target = options.target
-    return "tlsdoctor-" + re.sub(r"[^A-Za-z0-9._-]+", "_", f"{target.ascii_host}-{target.port}")
+    async def relocalise(self, lang: str) -> None: ...
 
 
 class TlsDoctorApp(App[int]):
@@ -98,7 +55,7 @@ class TlsDoctorApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "tlsdoctor"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "switch_language", lazy_gettext("中文/English"), id="switch-language"),
         Binding("ctrl+q", "quit", lazy_gettext("Quit"), id="quit"),
         Binding("f2", "switch_language", lazy_gettext("中文/English"), show=False, id="switch-language-f2"),
@@ -108,13 +65,13 @@ class TlsDoctorApp(App[int]):
 
     def __init__(
         self,
-        options: Any = None,
+        options: WalkOptions | None = None,
         *,
         lang: str = "en",
         demo: bool = False,
-        lab: Any = None,
+        lab: Lab | None = None,
         export_dir: str | Path | None = None,
-        replay: Any = None,
+        replay: Sequence[Event] | None = None,
     ) -> None:
         """`replay`: recorded engine events to show instead of a live walk (fixed pictures)."""
         set_language(lang)
@@ -130,7 +87,7 @@ class TlsDoctorApp(App[int]):
         self.title = "tlsdoctor"
         if self.demo:
             if self.lab is None:
-                from tlsdoctor.lab.scenarios import Lab
+                from tlsdoctor.lab.scenarios import Lab  # lazy: start-up cost
 
                 self.lab = Lab()
                 self.lab.start()
@@ -154,9 +111,8 @@ class TlsDoctorApp(App[int]):
         """Switch every screen live; results, selection and scroll state come from stored state."""
         set_language(lang)
         for screen in self.screen_stack:
-            relocalise = getattr(screen, "relocalise", None)
-            if relocalise is not None:
-                await relocalise(lang)
+            if isinstance(screen, Relocalisable):
+                await screen.relocalise(lang)
         self.refresh_bindings()
         self.notify(_("Language: {name}").format(name=LANGUAGE_NAMES[lang]), markup=False, timeout=2)
 
@@ -167,10 +123,8 @@ class TlsDoctorApp(App[int]):
                 return screen
         return None
 
-    def export_report(self, fmt: str) -> Path | None:
+    def export_report(self, fmt: Literal["md", "json"]) -> Path | None:
         """Write the report (md or json) to a new file in `export_dir`; returns its path."""
-        from tlsdoctor.report import render_markdown
-
         walk = self.walk_screen()
         if walk is None or walk.state.report is None:
             self.notify(_("The report is not ready yet."), severity="warning", markup=False)
@@ -181,7 +135,7 @@ class TlsDoctorApp(App[int]):
         else:
             text = render_markdown(report)
         text = walk.shareable(text)
-        path = write_new_file(self.export_dir, _file_stem(walk.options), "." + fmt, text)
+        path = write_new_file(self.export_dir, file_stem(walk.options), "." + fmt, text)
         self.notify(_("Saved {path}").format(path=str(path)), markup=False)
         return path
 
@@ -189,7 +143,7 @@ class TlsDoctorApp(App[int]):
         """An SVG screenshot of the current screen, to a new file in `export_dir`."""
         walk = self.walk_screen()
         svg = fix_cjk_svg(self.export_screenshot(title="tlsdoctor"))
-        path = write_new_file(self.export_dir, _file_stem(walk.options if walk else None), ".svg", svg)
+        path = write_new_file(self.export_dir, file_stem(walk.options if walk else None), ".svg", svg)
         self.notify(_("Saved {path}").format(path=str(path)), markup=False)
         return path
 
@@ -203,18 +157,18 @@ class TlsDoctorApp(App[int]):
     def action_knowledge(self, entry_id: str | None = None) -> None:
         self.push_screen(KnowledgeScreen(entry_id))
 
-    def _walk_action(self, name: str) -> None:
+    def _walk_action(self, action: WalkAction) -> None:
+        """Run one of the walk screen's actions from the palette (on the walk screen under it, if any)."""
         walk = self.walk_screen()
         if walk is None:
             self.notify(_("No walk on screen."), severity="warning", markup=False)
             return
-        action = getattr(walk, f"action_{name}")
         if inspect.iscoroutinefunction(action):
-            self.call_next(action)
+            self.call_next(action, walk)
         else:
-            action()
+            action(walk)
 
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         other = "English" if current_language() == "zh" else "中文"
         yield SystemCommand(
             _("Switch language to {name}").format(name=other),
@@ -224,17 +178,17 @@ class TlsDoctorApp(App[int]):
         yield SystemCommand(_("Export report as Markdown"), _("Write the report to a .md file"), lambda: self.export_report("md"))
         yield SystemCommand(_("Export report as JSON"), _("Write the report to a .json file"), lambda: self.export_report("json"))
         yield SystemCommand(_("Save SVG screenshot"), _("Write this screen to an .svg file"), self.export_svg)
-        yield SystemCommand(_("Copy selected command"), _("Copy the selected command (OSC 52)"), lambda: self._walk_action("copy_command"))
-        yield SystemCommand(_("Copy report as Markdown"), _("Copy the whole report (OSC 52)"), lambda: self._walk_action("copy_report"))
-        yield SystemCommand(_("Re-run the walk"), _("Run every step again"), lambda: self._walk_action("rerun"))
+        yield SystemCommand(_("Copy selected command"), _("Copy the selected command (OSC 52)"), lambda: self._walk_action(WalkScreen.action_copy_command))
+        yield SystemCommand(_("Copy report as Markdown"), _("Copy the whole report (OSC 52)"), lambda: self._walk_action(WalkScreen.action_copy_report))
+        yield SystemCommand(_("Re-run the walk"), _("Run every step again"), lambda: self._walk_action(WalkScreen.action_rerun))
         yield SystemCommand(
             _("Redact names for screen sharing"),
             _("Toggle placeholders for host names, addresses and fingerprints, on screen and in exports"),
-            lambda: self._walk_action("toggle_redaction"),
+            lambda: self._walk_action(WalkScreen.action_toggle_redaction),
         )
         yield SystemCommand(_("Explain a pasted error"), _("Paste an error message and see what it means"), self.action_explain)
         yield SystemCommand(_("Browse the knowledge base"), _("List, search and read the entries"), self.action_knowledge)
-        from tlsdoctor.knowledge import load_knowledge
+        from tlsdoctor.knowledge import load_knowledge  # lazy: start-up cost
 
         lang = current_language()
         for entry in load_knowledge().entries:
@@ -247,7 +201,7 @@ class TlsDoctorApp(App[int]):
         yield SystemCommand(_("Quit"), _("Leave tlsdoctor"), self.exit)
 
 
-def run_app(options: Any, lang: str) -> int:
+def run_app(options: WalkOptions | None, lang: str) -> int:
     """`tlsdoctor [TARGET]`: with options the walk starts at once, else the form. Returns the exit code."""
     app = TlsDoctorApp(options, lang=lang)
     app.run()
@@ -259,7 +213,7 @@ def run_app(options: Any, lang: str) -> int:
 
 def run_demo(lang: str) -> int:
     """`tlsdoctor demo`: the scenario picker over the lab; servers stop on exit."""
-    from tlsdoctor.lab.scenarios import Lab
+    from tlsdoctor.lab.scenarios import Lab  # lazy: start-up cost
 
     with Lab() as lab:
         TlsDoctorApp(None, lang=lang, demo=True, lab=lab).run()

@@ -1,0 +1,309 @@
+"""The walk screen: steps on the left, the selected step's evidence on the right, progress on top.
+
+It runs `tlsdoctor.walk.walk()` in an async worker and turns each engine event
+into a typed message (`app.messages`); the handlers store it in `WalkState`
+and everything on screen is rebuilt from that state, so a language switch
+(recompose) keeps results and the selected step. The engine's event stream
+is the only thing this screen consumes: it never opens sockets, reads files
+or parses certificates. Notifications use `markup=False`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.worker import Worker, WorkerState
+
+from tlsdoctor.facts.steps import Event
+from tlsdoctor.findings import StepId, StepStatus
+from tlsdoctor.i18n import _, current_language
+from tlsdoctor.redact import Redactor, redaction_for
+from tlsdoctor.report import render_markdown, safe_text
+
+from ..display import lazy_gettext, set_display_filter
+from ..messages import (
+    StepFinishedMessage,
+    StepProgressMessage,
+    StepStartedMessage,
+    WalkCancelledMessage,
+    WalkFinishedMessage,
+    message_for,
+)
+from ..state import WalkState
+from ..widgets.command import CommandLine
+from ..widgets.evidence import EvidencePane
+from ..widgets.status import status_line
+from ..widgets.steps import StepList
+
+if TYPE_CHECKING:
+    from tlsdoctor.knowledge import Diagnosis
+    from tlsdoctor.walk import WalkOptions
+
+
+class WalkScreen(Screen[None]):
+    """Steps on the left, the selected step's evidence on the right, progress on top."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel_or_back", lazy_gettext("Cancel/back"), id="cancel"),
+        Binding("r", "rerun", lazy_gettext("Re-run"), id="rerun"),
+        Binding("c", "copy_command", lazy_gettext("Copy command"), id="copy-command"),
+        Binding("m", "copy_report", lazy_gettext("Copy report"), show=False, id="copy-report"),
+        Binding("n", "next_problem", lazy_gettext("Next problem"), show=False, id="next-problem"),
+        Binding("x", "toggle_redaction", lazy_gettext("Redact"), show=False, id="toggle-redaction"),
+    ]
+
+    def __init__(
+        self,
+        options: WalkOptions,
+        *,
+        name: str | None = None,
+        back_allowed: bool = True,
+        replay: Sequence[Event] | None = None,
+    ) -> None:
+        """`replay`: engine events recorded earlier, shown instead of a live walk (fixed pictures, tests)."""
+        super().__init__(name=name)
+        self.options = options
+        self.replay = tuple(replay) if replay is not None else None
+        self.state = WalkState()
+        self.redactor: Redactor | None = None  # one per screen: the same name keeps its placeholder
+        self.back_allowed = back_allowed
+        self.selected: StepId = StepId.TARGET
+
+    # layout ----------------------------------------------------------------------------
+    @property
+    def target_text(self) -> str:
+        t = self.options.target
+        host = f"[{t.display_host}]" if ":" in t.display_host else t.display_host
+        return f"{host}:{t.port}"
+
+    def compose(self) -> ComposeResult:
+        yield Static(status_line(self.state, self.target_text), id="status-line")
+        with Horizontal(id="walk-body"):
+            yield StepList(self.state, id="steps")
+            with VerticalScroll(id="evidence"):
+                yield EvidencePane(self.state, self.selected, id="evidence-pane")
+        yield Footer()
+
+    @property
+    def step_list(self) -> StepList:
+        return self.query_one(StepList)
+
+    def on_mount(self) -> None:
+        self.step_list.select_step(self.selected)
+        self.step_list.focus()
+        self.set_interval(0.1, self._tick)
+        if not self.state.events:
+            self.start_walk()
+
+    async def on_screen_resume(self) -> None:
+        self._update_redaction()
+        self.step_list.select_step(self.selected)
+
+    async def on_screen_suspend(self) -> None:
+        set_display_filter(None)
+
+    def _tick(self) -> None:
+        """Running time moves even when no event arrives."""
+        if self.state.running is not None and not self.state.finished and not self.state.cancelled:
+            self._refresh_status()
+            self.step_list.refresh_steps((self.state.running,))
+
+    def _refresh_status(self) -> None:
+        self.query_one("#status-line", Static).update(status_line(self.state, self.target_text))
+
+    async def show_step(self, step: StepId) -> None:
+        """Rebuild the evidence pane for `step` from the stored state."""
+        self.selected = step
+        scroll = self.query_one("#evidence", VerticalScroll)
+        await scroll.remove_children()
+        await scroll.mount(EvidencePane(self.state, step, id="evidence-pane"))
+        scroll.scroll_home(animate=False)
+
+    @on(OptionList.OptionHighlighted, "#steps")
+    async def _on_step_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id is None:
+            return
+        step = StepId(event.option.id)
+        if step is not self.selected or not self.query("#evidence-pane"):
+            await self.show_step(step)
+
+    # the worker ------------------------------------------------------------------------
+    def start_walk(self) -> None:
+        self.state.reset()
+        self.state.began = time.monotonic()
+        self.step_list.refresh_steps()
+        self._refresh_status()
+        self.run_walk()
+
+    @work(exclusive=True, group="walk", exit_on_error=False)
+    async def run_walk(self) -> None:
+        if self.replay is not None:
+            self.state.replayed = True
+            for event in self.replay:
+                self.post_message(message_for(event))
+            return
+        from tlsdoctor.walk import walk  # lazy: start-up cost (probes, analysis)
+
+        async for event in walk(self.options):
+            self.post_message(message_for(event))
+
+    @on(Worker.StateChanged)
+    def _on_worker_state(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "walk":
+            return
+        if event.state is WorkerState.ERROR:
+            self.state.error = safe_text(event.worker.error)
+            self._refresh_status()
+        elif event.state is WorkerState.CANCELLED and not self.state.finished:
+            self.state.cancelled = True
+            self._refresh_status()
+            if self.state.running is not None:
+                self.step_list.refresh_steps((self.state.running,))
+            self.post_message(WalkCancelledMessage())
+
+    @on(StepStartedMessage)
+    async def _on_started(self, message: StepStartedMessage) -> None:
+        step = message.event.step
+        self.state.events.append(message.event)
+        self.state.running = step
+        self.state.started[step] = time.monotonic()
+        self.step_list.refresh_steps((step,))
+        self._refresh_status()
+        if step is self.selected:
+            await self.show_step(step)
+
+    @on(StepProgressMessage)
+    def _on_progress(self, message: StepProgressMessage) -> None:
+        ev = message.event
+        self.state.events.append(ev)
+        self.state.progress[ev.step] = (ev.done, ev.total, ev.detail)
+        self._refresh_status()
+
+    @on(StepFinishedMessage)
+    async def _on_finished(self, message: StepFinishedMessage) -> None:
+        result = message.event.result
+        self.state.events.append(message.event)
+        self.state.record(result)
+        self._update_redaction()
+        self.step_list.refresh_steps((result.step,))
+        self._refresh_status()
+        if result.step is self.selected:
+            await self.show_step(result.step)
+
+    @on(WalkFinishedMessage)
+    async def _on_walk_finished(self, message: WalkFinishedMessage) -> None:
+        self.state.events.append(message.event)
+        self.state.report = message.event.report
+        if self.state.report is not None and self.state.report.lang != current_language():
+            self.state.relocalise(self.options, current_language())
+        self.state.ended = time.monotonic()
+        self.state.running = None
+        self.step_list.refresh_steps()
+        self._refresh_status()
+        focus = self.state.first_failing()
+        self.step_list.select_step(focus)
+        await self.show_step(focus)
+
+    # language ---------------------------------------------------------------------------
+    async def relocalise(self, lang: str) -> None:
+        """Called by the app after `set_language`: re-render everything from the stored state."""
+        self.state.relocalise(self.options, lang)
+        await self.recompose()
+        self.step_list.select_step(self.selected)
+        self.step_list.focus()
+
+    # actions ----------------------------------------------------------------------------
+    @property
+    def walking(self) -> bool:
+        return any(w.group == "walk" and w.is_running for w in self.workers)
+
+    def action_cancel_or_back(self) -> None:
+        if self.walking:
+            self.workers.cancel_group(self, "walk")
+        elif self.back_allowed and len(self.app.screen_stack) > 2:
+            self.dismiss(None)
+
+    def action_rerun(self) -> None:
+        self.start_walk()
+
+    def selected_command(self) -> str | None:
+        focused = self.app.focused
+        if isinstance(focused, CommandLine):
+            return focused.command
+        report = self.state.report
+        if report is not None:
+            diagnosis: tuple[Diagnosis, ...] = report.diagnosis
+            for d in diagnosis:
+                for w in d.workarounds:
+                    if w.commands:
+                        return w.commands[0]
+        return None
+
+    def action_copy_command(self) -> None:
+        command = self.selected_command()
+        if command is None:
+            self.notify(_("No command to copy yet."), severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(command)
+        self.notify(_("Copied: {command}").format(command=safe_text(command)), markup=False)
+
+    def report_markdown(self) -> str | None:
+        return self.shareable(render_markdown(self.state.report)) if self.state.report is not None else None
+
+    def action_copy_report(self) -> None:
+        text = self.report_markdown()
+        if text is None:
+            self.notify(_("The report is not ready yet."), severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(_("Copied the report as Markdown ({n} lines).").format(n=text.count("\n")), markup=False)
+
+    def action_next_problem(self) -> None:
+        order = list(StepId)
+        start = order.index(self.selected) + 1
+        for step in order[start:] + order[:start]:
+            if self.state.status(step) in (StepStatus.FAIL, StepStatus.ERROR, StepStatus.WARN):
+                self.step_list.select_step(step)
+                return
+
+    # redaction (screen sharing) ---------------------------------------------------------
+    def _redaction(self) -> Redactor:
+        """This screen's redactor: the same name keeps its placeholder for the screen's life."""
+        if self.redactor is None:
+            self.redactor = Redactor()
+        return self.redactor
+
+    def _names_data(self) -> list[object]:
+        """What the redaction learns its names from: the target and every step result."""
+        return [self.options.target.to_json(), *(r.to_json() for r in self.state.results.values())]
+
+    def _update_redaction(self) -> None:
+        """Point the widgets' display filter at this walk's names (or clear it)."""
+        if not self.state.redact:
+            set_display_filter(None)
+            return
+        set_display_filter(redaction_for(self._names_data(), self._redaction()))
+
+    def shareable(self, text: str) -> str:
+        """An export or copy of the report, redacted when screen-sharing mode is on."""
+        if not self.state.redact:
+            return text
+        return redaction_for(self._names_data(), self._redaction())(text)
+
+    async def action_toggle_redaction(self) -> None:
+        self.state.redact = not self.state.redact
+        self._update_redaction()
+        await self.recompose()
+        self.step_list.select_step(self.selected)
+        self.notify(
+            _("Redaction on: names, addresses and fingerprints are placeholders.") if self.state.redact else _("Redaction off."),
+            markup=False,
+        )

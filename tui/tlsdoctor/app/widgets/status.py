@@ -1,0 +1,52 @@
+"""The always-visible progress line at the top of the walk screen.
+
+Drawn from `WalkState`: the target, then the running step with its time and
+progress, or the verdict with the most likely knowledge entry, or why the walk
+stopped. A function that returns `Content`; the screen puts it in a `Static`.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from tlsdoctor.i18n import _
+from tlsdoctor.report import step_title
+
+from ..display import lit
+from ..state import WalkState
+
+
+def status_line(state: WalkState, target_text: str) -> Content:
+    """The always-visible progress line at the top of the walk screen."""
+    parts: list[Content | str | tuple[str, str]] = [("tlsdoctor ", "bold"), lit(target_text, "bold"), "  "]
+    if state.error:
+        parts += [("✗ " + _("the walk stopped with an error"), "$error bold"), " ", lit(state.error)]
+    elif state.cancelled:
+        at = state.running.number if state.running else "?"
+        parts.append(("– " + _("cancelled at step {n}; press r to run again").format(n=at), "$warning bold"))
+    elif state.report is not None:
+        total = state.total_seconds
+        verdict = state.report.verdict
+        if verdict == "problem":
+            parts.append(("✗ " + _("problem found"), "$error bold"))
+        else:
+            parts.append(("✓ " + _("nothing wrong found"), "$success bold"))
+        parts.append("  " + _("done in {secs:.2f}s").format(secs=total))
+        if state.report.diagnosis:
+            top = state.report.diagnosis[0]
+            parts += ["  · " + _("most likely:") + " ", (top.kb_id, "bold"), " ", lit(top.title)]
+    elif state.running is not None:
+        step = state.running
+        parts.append(
+            (
+                "… " + _("step {n}/8 {title}").format(n=step.number, title=step_title(step))
+                + f" {state.elapsed(step):.1f}s",
+                "$primary bold",
+            )
+        )
+        done = state.progress.get(step)
+        if done and done[1]:
+            parts += [f"  {done[0]}/{done[1]} ", lit(done[2], "dim")]
+    else:
+        parts.append(_("starting…"))
+    return Content.assemble(*parts)
