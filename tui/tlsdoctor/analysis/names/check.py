@@ -1,0 +1,61 @@
+"""The names step's entry point: `check_names(cert, target)`.
+
+Wires the parts together (read the identifiers, judge each one, pick the
+closest, run the client matrix, raise the findings) and adds no rule of its
+own. Pure: no I/O, no clock, no textual.
+"""
+
+from __future__ import annotations
+
+from cryptography import x509
+
+from tlsdoctor.analysis.names.client_matrix import client_verdicts
+from tlsdoctor.analysis.names.closest import closest_verdict
+from tlsdoctor.analysis.names.findings import names_findings
+from tlsdoctor.analysis.names.identifiers import Reference, read_presented
+from tlsdoctor.analysis.names.matching import lower_ascii, parse_ip
+from tlsdoctor.analysis.names.model import NamesResult, SanKind, SanVerdict, Verdict
+from tlsdoctor.analysis.names.verdicts import (
+    cn_verdict,
+    dns_verdict,
+    ip_verdict,
+    other_verdict,
+)
+from tlsdoctor.target import Target
+
+
+def check_names(cert: x509.Certificate, target: Target) -> NamesResult:
+    """Every presented identifier against the target, with reasons, clients and findings."""
+    p = read_presented(cert)
+    reference = lower_ascii(target.ascii_host).rstrip(".")
+    ref_ip = parse_ip(reference) if target.is_ip else None
+    ref_labels = reference.split(".")
+    verdicts: list[SanVerdict] = []
+    for kind, value in p.order:
+        if not isinstance(value, str):  # an iPAddress SAN
+            verdicts.append(ip_verdict(value, ref_ip))
+        elif kind is SanKind.DNS:
+            verdicts.append(dns_verdict(value, reference, ref_labels, ref_ip))
+        else:
+            verdicts.append(other_verdict(kind, value, reference, ref_labels))
+    has_id_san = bool(p.dns or p.ips)
+    for cn in p.cns:
+        verdicts.append(cn_verdict(cn, reference, ref_labels, ref_ip, has_id_san))
+    all_verdicts = tuple(verdicts)
+    matched = any(v.verdict is Verdict.MATCH for v in all_verdicts)
+    closest = None if matched else closest_verdict(all_verdicts)
+    ref = Reference(host=reference, trailing_dot=target.trailing_dot, ip=ref_ip)
+    clients = client_verdicts(p, ref, all_verdicts)
+    return NamesResult(
+        reference=reference,
+        display_reference=target.display_host,
+        is_ip=target.is_ip,
+        verdicts=all_verdicts,
+        matched=matched,
+        closest=closest,
+        common_names=p.cns,
+        clients=clients,
+        findings=tuple(names_findings(target, p, all_verdicts, matched, closest, clients)),
+        trailing_dot=target.trailing_dot,
+        san_error=p.san_error,
+    )

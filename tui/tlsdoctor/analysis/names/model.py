@@ -1,0 +1,114 @@
+"""What the names step returns: the result dataclasses and their JSON shape.
+
+Data only: no matching rules, no rendering, no I/O. Certificate text is kept
+exactly as presented (`SanVerdict.value`); renderers make it safe. The
+`to_json()` shapes are part of the report's JSON contract: extend, never rename.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+from tlsdoctor.findings import Finding
+
+IPAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class SanKind(StrEnum):
+    DNS = "dns"
+    IP = "ip"
+    URI = "uri"
+    EMAIL = "email"
+    CN = "cn"
+    OTHER = "other"
+
+
+class Verdict(StrEnum):
+    """`invalid`: a presented identifier RFC 9525 / the BRs say MUST be ignored."""
+
+    MATCH = "match"
+    NO_MATCH = "no-match"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class LabelDiff:
+    """One row of the label diff. Rows are paired from the right (TLD with TLD)
+    and stored in display order, left-most label first; None = no label there."""
+
+    presented: str | None
+    reference: str | None
+    same: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {"presented": self.presented, "reference": self.reference, "same": self.same}
+
+
+@dataclass(frozen=True)
+class SanVerdict:
+    kind: SanKind
+    value: str  # exactly as in the certificate (untrusted text, unmodified)
+    normalised: str | None  # lower-case A-label / canonical IP text
+    verdict: Verdict
+    reason: str  # a code of tlsdoctor.reasons
+    detail: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    similarity: float = 0.0
+    labels: tuple[LabelDiff, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind.value,
+            "value": self.value,
+            "normalised": self.normalised,
+            "verdict": self.verdict.value,
+            "reason": self.reason,
+            "detail": dict(self.detail),
+            "similarity": round(self.similarity, 4),
+            "labels": [row.to_json() for row in self.labels],
+        }
+
+
+@dataclass(frozen=True)
+class ClientVerdict:
+    """Would this client accept the certificate for the target? `note` is a reason code."""
+
+    client: str
+    accepts: bool
+    note: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"client": self.client, "accepts": self.accepts, "note": self.note}
+
+
+@dataclass(frozen=True)
+class NamesResult:
+    reference: str  # ascii host, no trailing dot
+    display_reference: str
+    is_ip: bool
+    verdicts: tuple[SanVerdict, ...]  # every SAN, then every CN, in certificate order
+    matched: bool  # the RFC 9525 verdict
+    closest: SanVerdict | None
+    common_names: tuple[str, ...]
+    clients: tuple[ClientVerdict, ...]
+    findings: tuple[Finding, ...]
+    trailing_dot: bool = False  # the user wrote `name.`; see the client matrix
+    san_error: str | None = None  # the SAN extension could not be decoded
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "reference": self.reference,
+            "display_reference": self.display_reference,
+            "is_ip": self.is_ip,
+            "trailing_dot": self.trailing_dot,
+            "matched": self.matched,
+            "closest": self.closest.to_json() if self.closest else None,
+            "common_names": list(self.common_names),
+            "verdicts": [v.to_json() for v in self.verdicts],
+            "clients": [c.to_json() for c in self.clients],
+            "findings": [f.to_json() for f in self.findings],
+            "san_error": self.san_error,
+        }
