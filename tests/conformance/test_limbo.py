@@ -40,6 +40,9 @@ RULE_WARNINGS: dict[str, frozenset[tuple[str, str | None]]] = {
     "webpki::ca-as-leaf": frozenset({("chain-untrusted", "strict-verifier-rejects")}),  # CA/B 7.1.2.7.8 (OpenSSL accepts)
     "rfc5280::nc::permitted-dns-match-noncritical": frozenset({("chain-untrusted", "nc-not-critical")}),  # RFC 5280 4.2.1.10
     "rfc5280::san::underscore-dns": frozenset({("hostname-mismatch", "underscore")}),  # RFC 5280 4.2.1.6; Java refuses
+    # RFC 5280 4.2.1.6 SAN criticality: cryptography refuses; OpenSSL, curl, Python, Node and Java accept (issue 10 §4)
+    "rfc5280::san::noncritical-with-empty-subject": frozenset({("chain-untrusted", "strict-verifier-rejects")}),
+    "webpki::san::san-critical-with-nonempty-subject": frozenset({("chain-untrusted", "strict-verifier-rejects")}),
     **{case_id: frozenset({("cn-not-in-san", None)}) for case_id in CASES if case_id.startswith("webpki::cn::")},
     # CA/B 3.2.2.6; `*.co.uk` (Chrome refuses) and `*.s3.amazonaws.com` (PSL private section) are warnings.
     **{

@@ -194,7 +194,11 @@ def test_system_and_certifi_verdicts_are_named(pki):
     result = run(der(leaf, pki.intermediate), anchors)
     assert [v.store for v in result.verdicts] == ["system", "certifi"]
     assert not any(v.ok for v in result.verdicts)
-    assert one(result, Code.CHAIN_INCOMPLETE).evidence["stores_tried"] == ["system", "certifi"]
+    # leaf + intermediate were sent: the private root is what no store holds (issue 10 §3)
+    untrusted = one(result, Code.CHAIN_UNTRUSTED)
+    assert untrusted.evidence["reason"] == "unknown-root" and "Root CA" in str(untrusted.evidence["issuer"])
+    assert untrusted.evidence["stores_tried"] == ["system", "certifi"]
+    assert not [f for f in result.findings if f.code is Code.CHAIN_INCOMPLETE]
     assert result.to_json()["verdicts"][1]["clients"][0] == "requests"
 
 

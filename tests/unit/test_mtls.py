@@ -293,7 +293,9 @@ def test_bearer_prefix_is_accepted_and_reference_is_short(prod):
     jwt = make_jwt({"sub": "x", "aud": ["a", "b"], "iss": "https://idp.example"})
     view = decode_token("Bearer " + jwt)
     assert view.sub == "x" and view.aud == ("a", "b") and view.iss == "https://idp.example"
-    assert view.reference == jwt[:8] + "…(" + str(len(jwt)) + ")"
+    # the same token, the same reference; no byte of the token in it (issue 12 §5)
+    assert view.reference == decode_token(jwt).reference == f"sha256:{hashlib.sha256(jwt.encode()).hexdigest()[:8]}…({len(jwt)})"
+    assert jwt[:4] not in view.reference
     assert view.cnf_present is False and view.cnf_x5t_s256 is None
 
 

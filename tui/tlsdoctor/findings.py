@@ -85,6 +85,10 @@ class Code(StrEnum):
     CERT_EXPIRED = "cert-expired"
     CERT_NOT_YET_VALID = "cert-not-yet-valid"
     EKU_NO_SERVER_AUTH = "eku-no-server-auth"
+    # added later (extend, never rename): the client's own policy on a chain that builds
+    WEAK_KEY = "weak-key"
+    WEAK_SIGNATURE = "weak-signature"
+    NAME_CONSTRAINTS = "name-constraints"
     # client (mTLS)
     MTLS_CERT_REQUIRED = "mtls-cert-required"
     MTLS_UNKNOWN_CA = "mtls-unknown-ca"
@@ -135,6 +139,9 @@ CODE_STEP: Mapping[Code, StepId] = MappingProxyType(
                 Code.CERT_EXPIRED,
                 Code.CERT_NOT_YET_VALID,
                 Code.EKU_NO_SERVER_AUTH,
+                Code.WEAK_KEY,
+                Code.WEAK_SIGNATURE,
+                Code.NAME_CONSTRAINTS,
             )
         },
         **{c: StepId.CLIENT for c in Code if c.value.startswith("mtls-")},

@@ -56,6 +56,11 @@ REASON_MESSAGES: Mapping[str, str] = MappingProxyType(
         "not-yet-valid": N_("not valid yet"),
         "access-denied": N_("the server accepted the certificate but denied access"),
         "closed-without-alert": N_("the server closed the connection without an alert"),
+        "unknown-root": N_("the chain ends at a CA whose root is in no trust store: the client lacks that root, nothing is missing from the server"),
+        "untrusted-root": N_("the chain ends at a root that no trust store holds"),
+        "not-in-this-store": N_("another trust store trusts it, this one does not"),
+        "unknown-issuer": N_("the issuer is in no trust store"),
+        "verifier-rejected": N_("cryptography's verifier rejects the chain"),
     }
 )
 

@@ -10,6 +10,7 @@ the token. Error messages never echo the token either.
 from __future__ import annotations
 
 import base64
+import hashlib
 import binascii
 import datetime as dt
 import json
@@ -23,7 +24,7 @@ from tlsdoctor.i18n import _
 class TokenView:
     """The few claims tlsdoctor compares with the client certificate, nothing else."""
 
-    reference: str  # "eyJhbGci…(812)": enough to tell tokens apart, not to replay one
+    reference: str  # "sha256:1f2e3d4c…(812)": tells tokens apart, holds no byte of one
     cnf_x5t_s256: str | None  # the value exactly as in the token (untrusted text)
     cnf_present: bool  # the token has a `cnf` claim at all
     sub: str | None
@@ -43,8 +44,10 @@ class TokenView:
 
 
 def token_reference(token: str) -> str:
-    """First 8 characters, an ellipsis and the length: recognisable, not reversible."""
-    return f"{token[:8]}…({len(token)})"
+    """A digest prefix and the length: the same token gets the same reference, and no byte of
+    the token (a bearer secret) appears in any message or report."""
+    digest = hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"sha256:{digest}…({len(token)})"
 
 
 def _b64url_decode(part: str) -> bytes:

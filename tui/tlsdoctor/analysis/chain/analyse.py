@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from cryptography import x509
 
 from tlsdoctor.analysis.certinfo import describe, load_der
+from tlsdoctor.analysis.chain.clientpolicy import key_and_signature_findings, name_constraint_findings
 from tlsdoctor.analysis.chain.explain import (
     order_findings,
     too_long_findings,
@@ -103,6 +104,10 @@ def analyse_chain(
 
     path, anchor, anchored = path_from_verdict(certs, primary, store) or build_path(certs, store)
     findings = order_findings(certs, summaries, positions, path, store)
+    findings += key_and_signature_findings(certs, summaries, positions, path)
+    findings += name_constraint_findings(
+        certs, summaries, positions, path, anchor, describe(anchor) if anchor is not None else None
+    )
     if not anchored:
         findings += trust_findings(certs, summaries, positions, path, store, anchors, fetched_certs, primary, attempts)
     findings += validity_findings(certs, summaries, positions, path, anchor, at)

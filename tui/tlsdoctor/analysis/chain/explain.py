@@ -36,6 +36,10 @@ def rule_for(error: str) -> str:
         return "CA/B Forum BR 7.1.2.7.10: extendedKeyUsage must not be critical"
     if "2.5.29.35" in error or "authorityKeyIdentifier" in error:
         return "RFC 5280 4.2.1.1: authorityKeyIdentifier required (also Python 3.13+ VERIFY_X509_STRICT)"
+    if "subjectAltName" in error or "2.5.29.17" in error:
+        if "critical" in error:
+            return "RFC 5280 4.2.1.6: subjectAltName must not be critical when the subject is not empty (cryptography enforces it; OpenSSL, curl, Python, Node and Java accept it)"
+        return "CA/B Forum BR 7.1.2.7.12: a server certificate must carry subjectAltName (cryptography enforces it in the chain; the names step says which clients accept the Common Name)"
     if "nameConstraints" in error:
         return "RFC 5280 4.2.1.10: nameConstraints must be critical"
     return "WebPKI profile (CA/B Forum Baseline Requirements)"
@@ -133,6 +137,16 @@ def trust_findings(
     chain_from_fetch = extend_with(top, fetched, store)
     if chain_from_fetch is not None:
         found, reaches_anchor = chain_from_fetch
+        if not reaches_anchor and found and found[-1].issuer == found[-1].subject:
+            # AIA gave the issuer: a root that no store holds. Nothing was missing but trust.
+            return [
+                Finding(
+                    Code.CHAIN_UNTRUSTED,
+                    Severity.ERROR,
+                    {**base, **missing, "reason": "unknown-root", "issuer": found[-1].subject.rfc4514_string(),
+                     "aia_found": True, "clients": list(dict.fromkeys(c for n in tried for c in STORE_CLIENTS.get(n, ())))},
+                )
+            ]  # fmt: skip
         return [
             Finding(
                 Code.CHAIN_INCOMPLETE,
@@ -157,6 +171,18 @@ def trust_findings(
         ]
     if top_summary.self_issued:
         return [Finding(Code.CHAIN_UNTRUSTED, Severity.ERROR, {**base, **missing, "reason": "unknown-issuer", "ambiguous": True})]
+    if top_index != 0 and top_summary.is_ca:
+        # The server sent its intermediates and stops at a CA whose issuer (a root, as servers
+        # rightly leave roots out) is in no store: nothing is missing from what it sends; the
+        # client lacks that root. Serving "the full chain" changes nothing.
+        return [
+            Finding(
+                Code.CHAIN_UNTRUSTED,
+                Severity.ERROR,
+                {**base, **missing, "reason": "unknown-root", "issuer": top_summary.issuer,
+                 "clients": list(dict.fromkeys(c for n in tried for c in STORE_CLIENTS.get(n, ())))},
+            )
+        ]  # fmt: skip
     return [
         Finding(
             Code.CHAIN_INCOMPLETE,
@@ -175,7 +201,8 @@ def too_long_findings(findings: Sequence[Finding], presented_count: int, last_po
             {**f.evidence, "reason": "too-long", "presented_count": presented_count, "analysed": MAX_PRESENTED,
              "openssl_default_depth": OPENSSL_DEFAULT_DEPTH},
         )
-        if f.code is Code.CHAIN_INCOMPLETE and f.evidence.get("top", {}).get("position") == last_position
+        if (f.code is Code.CHAIN_INCOMPLETE or f.evidence.get("reason") == "unknown-root")
+        and f.evidence.get("top", {}).get("position") == last_position
         else f
         for f in findings
     ]  # fmt: skip

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from tlsdoctor.analysis.certinfo import CertSummary
 from tlsdoctor.analysis.chain.model import Link, StoreVerdict, fingerprint
@@ -27,10 +28,35 @@ class IssuerPath(NamedTuple):
 
 
 def issued_by(child: x509.Certificate, parent: x509.Certificate) -> bool:
-    """Does `parent`'s key verify `child`'s signature, with matching names?"""
+    """Does `parent`'s key verify `child`'s signature, with matching names?
+
+    A SHA-1 or MD5 signature is checked too (cryptography's own check refuses
+    those algorithms outright): a weak signature is a policy question for the
+    clients (`weak-signature`), not a missing issuer.
+    """
     try:
         child.verify_directly_issued_by(parent)
+    except ValueError as exc:
+        return "signature algorithm" in str(exc).lower() and _legacy_signature_ok(child, parent)
     except Exception:  # noqa: BLE001 - any failure (names, key type, signature, odd encoding) means "not issued by"
+        return False
+    return True
+
+
+def _legacy_signature_ok(child: x509.Certificate, parent: x509.Certificate) -> bool:
+    """The signature check for hash algorithms cryptography's certificate API no longer accepts."""
+    try:
+        algorithm = child.signature_hash_algorithm
+        key = parent.public_key()
+        if child.issuer != parent.subject or algorithm is None:
+            return False
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(child.signature, child.tbs_certificate_bytes, padding.PKCS1v15(), algorithm)
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(child.signature, child.tbs_certificate_bytes, ec.ECDSA(algorithm))
+        else:
+            return False
+    except Exception:  # noqa: BLE001 - a bad signature, an unknown algorithm, an odd key: not issued by
         return False
     return True
 

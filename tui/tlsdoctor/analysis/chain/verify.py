@@ -49,7 +49,8 @@ def policies(lenient: bool = False) -> tuple[xv.ExtensionPolicy, xv.ExtensionPol
     policy lets any EKU through (non-critical, as CA/B requires); CA
     certificates must allow serverAuth. `lenient` relaxes the rules RFC 5280
     and OpenSSL do not enforce but WebPKI verifiers do (a CA certificate as
-    the leaf, a critical EKU, a missing AKI, non-critical name constraints), so the analysis
+    the leaf, a critical EKU, a missing AKI, non-critical name constraints, a critical SAN beside a
+    subject or no SAN at all: the names step judges names), so the analysis
     can tell "rejected by strict verifiers only" from "rejected".
     """
     agnostic = xv.Criticality.AGNOSTIC
@@ -62,6 +63,7 @@ def policies(lenient: bool = False) -> tuple[xv.ExtensionPolicy, xv.ExtensionPol
             ee.may_be_present(x509.BasicConstraints, agnostic, None)
             .may_be_present(x509.KeyUsage, agnostic, None)
             .may_be_present(x509.AuthorityKeyIdentifier, agnostic, None)
+            .may_be_present(x509.SubjectAlternativeName, agnostic, None)
         )
         ca = ca.may_be_present(x509.NameConstraints, agnostic, None)
     return ca, ee
