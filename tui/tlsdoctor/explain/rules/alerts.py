@@ -11,7 +11,7 @@ Data only: this module must not match text or do I/O.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tlsdoctor.explain.rule import Rule
 from tlsdoctor.explain.rules.codes import ALERT_CODES
@@ -20,9 +20,11 @@ from tlsdoctor.facts.alerts import ALERT_NAMES
 # Go's tls package (alertText) where it differs from the RFC name with spaces.
 GO_SPELLINGS: Mapping[int, str] = {
     45: "expired certificate",
-    46: r"unknown certificate(?! authority)",
+    46: "unknown certificate",
     48: "unknown certificate authority",
 }
+# After Go's 46, so that it does not also match 48.
+GO_GUARDS: Mapping[int, str] = {46: "(?! authority)"}
 # NSS error codes (SSL_ERROR_<X>_ALERT) where <X> is not the RFC name in upper case.
 NSS_SPELLINGS: Mapping[int, str] = {
     42: "BAD_CERT",
@@ -32,7 +34,7 @@ NSS_SPELLINGS: Mapping[int, str] = {
 }
 # .NET TlsAlertMessage where it is not the RFC name in CamelCase.
 DOTNET_SPELLINGS: Mapping[int, str] = {43: "UnsupportedCert", 48: "UnknownCA"}
-# GnuTLS (gnutls_alert_get_strname's descriptions, as curl prints them).
+# GnuTLS's alert descriptions, as curl prints them after `gnutls_handshake() failed: `.
 GNUTLS_TEXTS: Mapping[int, str] = {
     40: "Handshake failed",
     42: "Certificate is bad",
@@ -62,22 +64,26 @@ def _camel(name: str) -> str:
 
 @dataclass(frozen=True)
 class AlertFamily:
-    """How one client prints an alert: `pattern` and `needle` around `{name}`, the alert as spelled."""
+    """How one client prints an alert: `pattern` and `needle` around `{name}`, the alert as spelled.
+
+    `{word}` in a needle is the longest word of the RFC name (OpenSSL's spelling is a pattern).
+    """
 
     family: str  # rule ids are alert.<family>.<number>
     client: str | None
     pattern: str
     needle: str  # lowercase after filling in; every match contains it
-    spell: Callable[[int, str], str]  # (number, RFC name) → the spelling in `pattern`
+    spell: Callable[[int, str], str]  # (number, RFC name) → the alert as this client prints it
+    guards: Mapping[int, str] = field(default_factory=dict)  # number → a regex put after the spelling in `pattern`
 
 
 FAMILIES: tuple[AlertFamily, ...] = (
-    AlertFamily("openssl", None, r"(?:sslv3|tlsv1|tlsv13)[ _]alert[ _]{name}\b", "alert",
+    AlertFamily("openssl", None, r"(?:sslv3|tlsv1|tlsv13)[ _]alert[ _]{name}\b", "{word}",
                 lambda num, name: name.replace("_", "[ _]")),
     AlertFamily("java", "java", r"Received fatal alert: {name}\b", "received fatal alert: {name}",
                 lambda num, name: name),
-    AlertFamily("go", "go", r"remote error: tls: {name}\b", "remote error: tls: ",
-                lambda num, name: GO_SPELLINGS.get(num, name.replace("_", " "))),
+    AlertFamily("go", "go", r"remote error: tls: {name}\b", "remote error: tls: {name}",
+                lambda num, name: GO_SPELLINGS.get(num, name.replace("_", " ")), GO_GUARDS),
     AlertFamily("nss", "firefox", r"\bSSL_ERROR_{name}_ALERT\b", "ssl_error_{name}_alert",
                 lambda num, name: NSS_SPELLINGS.get(num, name.upper())),
     AlertFamily("nss-text", None, "{name}", "{name}", lambda num, name: NSS_TEXTS[num]),
@@ -92,14 +98,16 @@ def _alert_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     for num, codes in ALERT_CODES.items():
         for f in FAMILIES:
-            spelled = f.spell(num, ALERT_NAMES[num])
+            name = ALERT_NAMES[num]
+            spelled = f.spell(num, name)
+            word = max(name.split("_"), key=len)
             rules.append(
                 Rule(
                     f"alert.{f.family}.{num}",
-                    f.pattern.format(name=spelled),
+                    f.pattern.format(name=spelled + f.guards.get(num, "")),
                     codes,
                     f.client,
-                    needles=(f.needle.format(name=spelled).lower(),),
+                    needles=(f.needle.format(name=spelled, word=word).lower(),),
                     handshake_alert=num == 40,
                 )
             )
