@@ -5,7 +5,7 @@
 
 Run at build/CI time (`.ci/run`) and by tests/unit/test_knowledge.py; never by
 tlsdoctor itself (its loader only builds the typed entries). Needs the `test`
-extra (jsonschema) and tlsdoctor importable (installed, or PYTHONPATH=tui).
+extra (jsonschema); it checks the repo's data against the repo's code (tui/).
 Prints one line per problem, `<file>: <field>: <problem>`, and exits 1 when
 there is any. The rules beyond the schema: the id is the file name; workarounds
 are ranked 1, 2, 3 … by success_rate, highest first; every finding code exists;
@@ -25,12 +25,16 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT / "tui") not in sys.path:  # the repo's data is checked against the repo's code
+    sys.path.insert(0, str(ROOT / "tui"))
+
 from tlsdoctor.findings import Code
 from tlsdoctor.knowledge.commands import PLACEHOLDER, PLACEHOLDERS
 from tlsdoctor.knowledge.load import load_knowledge_dir, parse_entry
 from tlsdoctor.knowledge.model import KnowledgeError
 
-ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = ROOT / "knowledge"
 SCHEMA_FILE = KNOWLEDGE_DIR / "schema.json"
 
