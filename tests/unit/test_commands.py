@@ -9,13 +9,9 @@ from pathlib import Path
 
 import pytest
 from tlsdoctor.findings import Code, Finding, Severity
-from tlsdoctor.knowledge import (
-    PLACEHOLDERS,
-    CommandContext,
-    diagnose,
-    load_knowledge,
-    render_command,
-)
+from tlsdoctor.knowledge.commands import PLACEHOLDERS, CommandContext, render_command
+from tlsdoctor.knowledge.load import load_knowledge
+from tlsdoctor.knowledge.rank import diagnose
 
 HOSTILE = [
     "a'b",
@@ -32,7 +28,7 @@ HOSTILE = [
     "",
 ]
 
-# Written independently of knowledge.FORBIDDEN_IN_WORKAROUNDS, so each can catch the other's gaps.
+# Written independently of FORBIDDEN_IN_WORKAROUNDS in scripts/check_knowledge.py, so each can catch the other's gaps.
 DEAD_END_ACTIONS = [
     re.compile(p, re.IGNORECASE)
     for p in (

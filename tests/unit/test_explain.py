@@ -11,6 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tlsdoctor.explain import MAX_CHARS, Explanation, explain
+from tlsdoctor.explain.rules import CLIENT_MARKERS, RULES
+from tlsdoctor.explain.text import clean, views
 from tlsdoctor.findings import Code, Finding, Severity
 
 C = Code
@@ -643,3 +645,16 @@ def test_surrounding_noise_keeps_the_lead_code(core: str, before: str, after: st
     expected = explain(core).findings[0].code
     result = explain(before + "\n" + core + "\n" + after)
     assert expected in codes_of(result)
+
+
+def test_the_needle_prefilter_never_hides_a_match_in_the_reference_texts() -> None:
+    """Besides the proof in test_explain_rules.py: on every reference text, each rule that matches
+    a view of the text has one of its needles in that view, so the engine did run it."""
+    checked = 0
+    for _case_id, text, _client, _expected in CASES:
+        for view in views(clean(text)):
+            for item in (*RULES, *CLIENT_MARKERS):
+                if item.needles is not None and item.regex.search(view.text):
+                    assert any(n in view.lowered for n in item.needles), (_case_id, item.pattern)
+                    checked += 1
+    assert checked > len(CASES)

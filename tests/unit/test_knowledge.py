@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import random
 import re
@@ -9,28 +10,34 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tlsdoctor import knowledge as kbmod
 from tlsdoctor.errors import BadInput
 from tlsdoctor.findings import Code, Finding, Severity
-from tlsdoctor.knowledge import (
-    FIELDS,
-    CommandContext,
-    KnowledgeError,
-    diagnose,
-    entry_to_json,
-    get_entry,
-    load_entry_file,
-    load_knowledge,
-    load_knowledge_dir,
-    render_kb,
-)
+from tlsdoctor.knowledge import model as kbmod
+from tlsdoctor.knowledge.commands import CommandContext
+from tlsdoctor.knowledge.load import FIELDS, get_entry, load_entry_file, load_knowledge, load_knowledge_dir
+from tlsdoctor.knowledge.model import KnowledgeError
+from tlsdoctor.knowledge.rank import diagnose
+from tlsdoctor.knowledge.render import entry_to_json, render_kb
 
 REPO = Path(__file__).resolve().parents[2]
 KDIR = REPO / "knowledge"
+
+
+def _script(name: str) -> ModuleType:
+    """A script from scripts/ as a module (the checks CI runs are the checks tested here)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+check_knowledge = _script("check_knowledge")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SEED_ZH = "服务器提供的TLS证书的通用名称(CN)或主题备用名称(SAN)与客户端请求中使用的主机名不匹配,导致TLS握手失败。"
 SEED_EN = (
@@ -102,13 +109,50 @@ def _broken_copy(tmp_path: Path, mutate) -> Path:
     ],
 )
 def test_broken_copies_are_rejected_with_one_line_naming_file_and_field(tmp_path: Path, mutate, expected: str) -> None:
+    """scripts/check_knowledge.py: schema.json (jsonschema) plus the rules a schema cannot say."""
     path = _broken_copy(tmp_path, mutate)
-    with pytest.raises(KnowledgeError) as info:
-        load_entry_file(path)
-    message = str(info.value)
+    problems = check_knowledge.problems_in_file(path)
+    assert problems, "the check let a broken copy through"
+    message = problems[0]
     assert message.startswith("TLS-1002.json: ")
     assert expected in message
     assert "\n" not in message
+    assert all(p.startswith("TLS-1002.json: ") and "\n" not in p for p in problems)
+
+
+def test_every_shipped_entry_passes_the_check_script(capsys: pytest.CaptureFixture[str]) -> None:
+    assert check_knowledge.problems_in_file(KDIR / "TLS-1002.json") == []
+    assert check_knowledge.problems_in_dir(KDIR) == []
+    assert check_knowledge.main([str(KDIR)]) == 0
+    assert "knowledge entries match schema.json" in capsys.readouterr().out
+
+
+def test_the_check_script_reads_across_entries(tmp_path: Path) -> None:
+    shutil.copy(KDIR / "TLS-1002.json", tmp_path / "TLS-1002.json")
+    assert any("no entry explains" in p for p in check_knowledge.problems_in_dir(tmp_path))
+    data = json.loads((KDIR / "TLS-1003.json").read_text(encoding="utf-8"))
+    data["id"] = "TLS-1999"
+    data["slug"] = "security/tls-certificate-hostname-mismatch"
+    (tmp_path / "TLS-1999.json").write_text(json.dumps(data), encoding="utf-8")
+    assert any("duplicate" in p for p in check_knowledge.problems_in_dir(tmp_path))
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda d: d.pop("root_cause"),
+        lambda d: d.update(title="a title without its translation"),
+        lambda d: d["findings"].append("name-wrong"),
+        lambda d: d.update(first_seen="12/04/2023"),
+        lambda d: d["workarounds"][0].pop("commands"),
+    ],
+)
+def test_the_run_time_loader_fails_loudly_on_a_malformed_file(tmp_path: Path, mutate) -> None:
+    """The loader does not validate field by field, but a malformed file never loads quietly."""
+    path = _broken_copy(tmp_path, mutate)
+    with pytest.raises(KnowledgeError) as info:
+        load_entry_file(path)
+    assert str(info.value).startswith("TLS-1002.json: ") and "\n" not in str(info.value)
 
 
 def test_a_valid_copy_loads_and_a_directory_with_duplicates_is_rejected(tmp_path: Path) -> None:

@@ -1,0 +1,145 @@
+"""Command templates: fill a knowledge entry's `{placeholder}` commands with the real names.
+
+Every substituted value goes through `shlex.quote` (a list: one quoted word per
+item), a path that starts with a dash gets `./` in front, and a placeholder
+without a value becomes a quoted, readable stand-in. This module must not run
+commands, read files or import textual/rich. Which placeholders a template may
+use, and that no workaround performs a dead end's action, is checked by
+`scripts/check_knowledge.py`, not at run time.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import shlex
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+# `{name}` in a template; the names are the keys of PLACEHOLDERS.
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """The real names a command is built from. `host` is the A-label as dialled."""
+
+    host: str
+    display_host: str | None = None
+    port: int = 443
+    addresses: tuple[str, ...] = ()
+    cert_names: tuple[str, ...] = ()
+    client_cert: str | os.PathLike[str] | None = None
+    client_key: str | os.PathLike[str] | None = None
+    ca_file: str | os.PathLike[str] | None = None
+    expected_client_identity: str | None = None
+    client_identity: str | None = None
+
+
+def _path(value: str | os.PathLike[str] | None) -> str | None:
+    """A file path as an argument: `./` in front of a leading dash so it is never an option."""
+    if value is None:
+        return None
+    text = os.fspath(value)
+    return "./" + text if text.startswith("-") else text
+
+
+def _host_port(host: str, port: int) -> str:
+    try:
+        if ipaddress.ip_address(host).version == 6:
+            return f"[{host}]:{port}"
+    except ValueError:
+        pass
+    return f"{host}:{port}"
+
+
+MAX_CERT_NAMES = 100  # Let's Encrypt's limit of names per certificate
+
+
+def _related_names(ctx: CommandContext) -> list[str]:
+    """The dialled host plus the presented names in the same parent domain, without duplicates.
+
+    Capped at MAX_CERT_NAMES: a certificate may carry thousands of SANs, a CA issues at most 100.
+    """
+    parent = ctx.host.lower().split(".")[-2:]
+    names = [ctx.host]
+    seen = {ctx.host.lower()}
+    for name in ctx.cert_names:
+        if len(names) >= MAX_CERT_NAMES:
+            break
+        lowered = name.lower()
+        if lowered.split(".")[-2:] == parent and lowered not in seen:
+            seen.add(lowered)
+            names.append(name)
+    return names
+
+
+def _flags(flag: str, values: Iterable[str]) -> list[str]:
+    return [part for value in values for part in (flag, value)]
+
+
+# placeholder → (value from a context as one argument or a list of arguments, readable stand-in)
+Getter = Callable[[CommandContext], "str | list[str] | None"]
+PLACEHOLDERS: Mapping[str, tuple[Getter, str]] = {
+    "host": (lambda c: c.host, "<host>"),
+    "display_host": (lambda c: c.display_host or c.host, "<host>"),
+    "port": (lambda c: str(c.port), "<port>"),
+    "host_port": (lambda c: _host_port(c.host, c.port), "<host>:<port>"),
+    "address": (lambda c: c.addresses[0] if c.addresses else None, "<address>"),
+    "addresses": (lambda c: list(c.addresses) or None, "<address>"),
+    "cert_names": (lambda c: list(c.cert_names) or None, "<name-on-cert>"),
+    # certbot's standalone/webroot challenges cannot issue wildcards: those need DNS-01
+    "d_flags": (lambda c: _flags("-d", [n for n in _related_names(c) if not n.startswith("*")]), "-d <host>"),
+    "name_flags": (lambda c: _flags("--name", _related_names(c)), "--name <host>"),
+    "san_ext": (lambda c: "subjectAltName=" + ",".join("DNS:" + n for n in _related_names(c)), "<subjectAltName=DNS:host>"),
+    "key_file": (lambda c: _path(c.host + ".key"), "<server.key>"),
+    "csr_file": (lambda c: _path(c.host + ".csr"), "<server.csr>"),
+    "fullchain_path": (lambda c: "/etc/ssl/" + c.host + "/fullchain.pem", "</etc/ssl/host/fullchain.pem>"),
+    "privkey_path": (lambda c: "/etc/ssl/" + c.host + "/privkey.pem", "</etc/ssl/host/privkey.pem>"),
+    "client_cert": (lambda c: _path(c.client_cert), "<client-cert.pem>"),
+    "client_key": (lambda c: _path(c.client_key), "<client-key.pem>"),
+    "ca_file": (lambda c: _path(c.ca_file), "<ca-file.pem>"),
+    "expected_identity": (lambda c: c.expected_client_identity, "<expected-identity>"),
+    "client_identity": (lambda c: c.client_identity, "<client-identity>"),
+    "client_subject": (
+        lambda c: "/CN=" + c.expected_client_identity if c.expected_client_identity else None,
+        "</CN=expected-identity>",
+    ),
+    "client_san_ext": (
+        lambda c: "subjectAltName=DNS:" + c.expected_client_identity if c.expected_client_identity else None,
+        "<subjectAltName=DNS:expected-identity>",
+    ),
+}
+
+# What `kb` shows: the seed's example names, so a page reads like the seed.
+EXAMPLE_CONTEXT = CommandContext(
+    host="example.com",
+    addresses=("203.0.113.10",),
+    cert_names=("example.com", "www.example.com"),
+    client_cert="client.pem",
+    client_key="client-key.pem",
+    ca_file="ca-chain.pem",
+    expected_client_identity="client-prod.example.com",
+    client_identity="client-staging.example.com",
+)
+
+
+def render_command(template: str, ctx: CommandContext | None) -> str:
+    """Fill a template; every value is shell-quoted (a list: one quoted word per item).
+
+    A placeholder without a value (no context, no client cert given …) is
+    rendered as a quoted, readable stand-in such as `'<client-cert.pem>'`, so
+    the command still shows its shape and cannot run by accident unedited.
+    """
+
+    def fill(match: re.Match[str]) -> str:
+        getter, stand_in = PLACEHOLDERS[match.group(1)]
+        value = getter(ctx) if ctx is not None else None
+        if value is None:
+            return shlex.quote(stand_in)
+        if isinstance(value, list):
+            return " ".join(shlex.quote(v) for v in value)
+        return shlex.quote(value)
+
+    return PLACEHOLDER.sub(fill, template)
