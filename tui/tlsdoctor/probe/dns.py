@@ -133,7 +133,7 @@ async def _lookup(
         values=values,
         ttl=rrset.ttl if rrset is not None else None,
         cname_chain=_cname_chain(answer.response, qname),
-        nameserver=str(Nameserver(str(answer.nameserver), int(answer.port))),
+        nameserver=str(Nameserver(str(answer.nameserver), answer.port if answer.port is not None else 53)),
     )
 
 
