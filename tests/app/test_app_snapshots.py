@@ -39,7 +39,7 @@ def recorded_walk(lang: str) -> tuple[Any, list[Any]]:
         WalkFinished,
     )
     from tlsdoctor.lab.certs import make_pki
-    from tlsdoctor.report import build_report
+    from tlsdoctor.diagnosis import build_report
     from tlsdoctor.target import parse_target
     from tlsdoctor.walk import TargetView, WalkOptions
 

@@ -11,15 +11,17 @@ import argparse
 import datetime as dt
 import getpass
 import ipaddress
-import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tlsdoctor import __version__
 from tlsdoctor.errors import BadInput
 from tlsdoctor.i18n import _, resolve_language, set_language
+
+if TYPE_CHECKING:
+    from tlsdoctor.diagnosis import Report
 
 SUBCOMMANDS = ("check", "inspect", "explain", "kb", "demo", "csr")
 MAX_INPUT_BYTES = 1024 * 1024
@@ -195,17 +197,22 @@ def _print(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def render(report: Any, fmt: str, *, redact: bool = False) -> str:
-    from tlsdoctor.report import render_markdown, render_text
-
+def render(report: Report, fmt: str, *, redact: bool = False) -> str:
+    """The report in `fmt` (text, md, json), names and addresses replaced when `redact`."""
     if fmt == "json":
-        text = json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str)
+        from tlsdoctor.render.json import render_json  # lazy: start-up cost
+
+        text = render_json(report)
     elif fmt == "md":
+        from tlsdoctor.render.markdown import render_markdown  # lazy: start-up cost
+
         text = render_markdown(report)
     else:
+        from tlsdoctor.render.text import render_text  # lazy: start-up cost
+
         text = render_text(report)
     if redact:
-        from tlsdoctor.redact import redact_text
+        from tlsdoctor.redact import redact_text  # lazy: start-up cost
 
         text = redact_text(text, report.to_json())
     return text
@@ -233,10 +240,10 @@ def _parse_at(text: str | None) -> dt.datetime | None:
 
 
 def cmd_inspect(args: argparse.Namespace, lang: str) -> int:
+    from tlsdoctor.diagnosis import build_report
     from tlsdoctor.facts.steps import StepResult
     from tlsdoctor.findings import StepId, worst_status
     from tlsdoctor.offline import inspect_certificates
-    from tlsdoctor.report import Report, build_report
     from tlsdoctor.walk import WalkOptions
 
     cert = _read_file(args.cert, "--cert file")
@@ -249,7 +256,7 @@ def cmd_inspect(args: argparse.Namespace, lang: str) -> int:
         steps.append(StepResult(StepId.NAMES, worst_status(result.names.findings), result.names, tuple(result.names.findings)))
     steps.append(StepResult(StepId.CHAIN, worst_status(result.chain.findings), result.chain, tuple(result.chain.findings)))
     assert result.target is not None
-    report: Report = build_report(result.target, steps, WalkOptions(target=result.target, lang=lang), at)
+    report = build_report(result.target, steps, WalkOptions(target=result.target, lang=lang), at)
     _print(render(report, args.format))
     return report.exit_code
 
@@ -264,9 +271,9 @@ def _explain_input(args: argparse.Namespace) -> str:
 
 
 def cmd_explain(args: argparse.Namespace, lang: str) -> int:
+    from tlsdoctor.diagnosis import Report  # lazy: start-up cost
     from tlsdoctor.explain import explain
     from tlsdoctor.knowledge import diagnose
-    from tlsdoctor.report import Report
 
     text = _explain_input(args)
     result = explain(text)

@@ -143,7 +143,7 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
     from tlsdoctor.probe.mtls import handshake_for_material
     from tlsdoctor.probe.tls import fetch
     from tlsdoctor.probe.truststore import load_trust_anchors
-    from tlsdoctor.report import Report, build_report
+    from tlsdoctor.diagnosis import Report, build_report
 
     target = options.target
     at = options.at or dt.datetime.now(dt.UTC)

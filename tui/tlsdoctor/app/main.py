@@ -169,7 +169,7 @@ class TlsDoctorApp(App[int]):
 
     def export_report(self, fmt: str) -> Path | None:
         """Write the report (md or json) to a new file in `export_dir`; returns its path."""
-        from tlsdoctor.report import render_markdown
+        from tlsdoctor.render.markdown import render_markdown
 
         walk = self.walk_screen()
         if walk is None or walk.state.report is None:

@@ -39,7 +39,8 @@ from tlsdoctor.errors import BadInput
 from tlsdoctor.findings import StepId, StepStatus
 from tlsdoctor.i18n import N_, _, current_language, lazy_gettext
 from tlsdoctor.probe.dns import parse_nameserver
-from tlsdoctor.report import finding_title, safe_text
+from tlsdoctor.render.labels import safe_text
+from tlsdoctor.summaries import finding_title
 
 from .widgets import CommandLine, EvidencePane, StepList, WalkState, lit, status_line
 
@@ -98,7 +99,7 @@ def message_for(event: Any) -> WalkMessage:
 def relocalise_report(report: Any, options: Any, lang: str) -> Any:
     """The same report with its diagnosis texts in `lang` (knowledge texts are chosen per language)."""
     from tlsdoctor.knowledge import diagnose
-    from tlsdoctor.report import command_context
+    from tlsdoctor.diagnosis import command_context
 
     if report is None or report.target is None:
         return report
@@ -311,7 +312,7 @@ class WalkScreen(Screen[None]):
         self.notify(_("Copied: {command}").format(command=safe_text(command)), markup=False)
 
     def report_markdown(self) -> str | None:
-        from tlsdoctor.report import render_markdown
+        from tlsdoctor.render.markdown import render_markdown
 
         return self.shareable(render_markdown(self.state.report)) if self.state.report is not None else None
 

@@ -26,15 +26,8 @@ from textual.widgets.option_list import Option
 
 from tlsdoctor.findings import Code, Finding, Severity, StepId, StepStatus
 from tlsdoctor.i18n import _, format_datetime, format_percent, format_relative
-from tlsdoctor.report import (
-    SEVERITY_WORDS,
-    STATUS_SYMBOLS,
-    STATUS_WORDS,
-    finding_title,
-    safe_text,
-    step_summary,
-    step_title,
-)
+from tlsdoctor.render.labels import SEVERITY_WORDS, STATUS_SYMBOLS, STATUS_WORDS, safe_text, step_title
+from tlsdoctor.summaries import finding_title, step_summary
 
 STATUS_STYLE: dict[StepStatus, str] = {
     StepStatus.WAITING: "dim",

@@ -257,7 +257,7 @@ def iter_reports(lab: Lab, lang: str) -> Iterator[tuple[Scenario, Any]]:
 def run_demo_reports(lang: str, fmt: str, emit: Callable[[str], None]) -> int:
     """`tlsdoctor demo --list`: every scenario once, a short report each (no terminal UI needed)."""
     from tlsdoctor.i18n import _
-    from tlsdoctor.report import finding_title
+    from tlsdoctor.summaries import finding_title
 
     with Lab() as lab:
         if fmt == "json":
