@@ -38,8 +38,8 @@ from textual.worker import Worker, WorkerState
 from tlsdoctor.errors import BadInput
 from tlsdoctor.findings import StepId, StepStatus
 from tlsdoctor.i18n import N_, _, current_language, lazy_gettext
-from tlsdoctor.probe.dns import parse_nameserver
 from tlsdoctor.render.labels import safe_text
+from tlsdoctor.request import parse_nameserver
 from tlsdoctor.summaries import finding_title
 
 from .widgets import CommandLine, EvidencePane, StepList, WalkState, lit, status_line
@@ -427,7 +427,7 @@ class FormScreen(Screen[None]):
     def _check(self) -> tuple[dict[str, str], Any]:
         """Every field's error (translated one line) and the WalkOptions when all are valid."""
         from tlsdoctor.target import parse_target
-        from tlsdoctor.walk import WalkOptions
+        from tlsdoctor.request import WalkOptions
 
         errors: dict[str, str] = {}
         v = {k: self.values.get(k, "").strip() for k, _l, _p in FORM_FIELDS}

@@ -147,7 +147,7 @@ class Lab:
 
     def options_for(self, scenario_id: str, *, lang: str = "en", timeout: float = 3.0, **overrides: Any) -> Any:
         from tlsdoctor.target import parse_target
-        from tlsdoctor.walk import WalkOptions
+        from tlsdoctor.request import WalkOptions
 
         run = self.run(scenario_id)
         values: dict[str, Any] = {
