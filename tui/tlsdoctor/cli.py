@@ -255,7 +255,7 @@ def cmd_csr(args: argparse.Namespace, lang: str) -> int:
 
 def cmd_demo(args: argparse.Namespace, lang: str) -> int:
     if args.list or not sys.stdout.isatty():
-        from tlsdoctor.lab.scenarios import run_demo_reports  # lazy: start-up cost
+        from tlsdoctor.demo import run_demo_reports  # lazy: start-up cost
 
         return run_demo_reports(lang, args.format, _print)
     from tlsdoctor.app.main import run_demo  # lazy: start-up cost (textual)

@@ -130,7 +130,7 @@ class TlsDoctorApp(App[int]):
         self.title = "tlsdoctor"
         if self.demo:
             if self.lab is None:
-                from tlsdoctor.lab.scenarios import Lab
+                from tlsdoctor.demo import DemoLab as Lab
 
                 self.lab = Lab()
                 self.lab.start()
@@ -259,7 +259,7 @@ def run_app(options: Any, lang: str) -> int:
 
 def run_demo(lang: str) -> int:
     """`tlsdoctor demo`: the scenario picker over the lab; servers stop on exit."""
-    from tlsdoctor.lab.scenarios import Lab
+    from tlsdoctor.demo import DemoLab as Lab
 
     with Lab() as lab:
         TlsDoctorApp(None, lang=lang, demo=True, lab=lab).run()
