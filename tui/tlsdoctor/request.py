@@ -97,7 +97,7 @@ def parse_nameserver(text: str) -> Nameserver:
     except ValueError:
         raise BadInput(_("bad nameserver {text!r}: the address must be an IP address").format(text=raw)) from None
     try:
-        port = parse_port(port_text, raw)
+        port = parse_port(str(int(port_text)), raw)  # int(): any decimal digits, as before
     except BadInput:
         raise BadInput(_("bad nameserver {text!r}: port must be 1 to 65535").format(text=raw)) from None
     return Nameserver(address, port)
