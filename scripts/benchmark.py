@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tui"))
 
-from tlsdoctor.lab.scenarios import Lab  # noqa: E402
+from tlsdoctor.demo import DemoLab as Lab  # noqa: E402
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "tui")}
 

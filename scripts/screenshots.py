@@ -1,6 +1,6 @@
 """Regenerate screenshots/*.svg from the real app, in English and Chinese.
 
-Runs the real walks against the lab's loopback servers (`tlsdoctor.lab.scenarios.Lab`),
+Runs the real walks against the lab's loopback servers (`tlsdoctor.demo.DemoLab`),
 drives the app with Textual's pilot, and saves each main screen with
 `App.export_screenshot` (Chinese text widths fixed: Rich issue #2742).
 
@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tui"))
 from tlsdoctor.app.main import TlsDoctorApp, fix_cjk_svg  # noqa: E402
 from tlsdoctor.app.screens import ExplainDialog, WalkScreen  # noqa: E402
 from tlsdoctor.app.widgets import StepList  # noqa: E402
+from tlsdoctor.demo import DemoLab as Lab  # noqa: E402
 from tlsdoctor.findings import StepId  # noqa: E402
-from tlsdoctor.lab.scenarios import Lab  # noqa: E402
 
 PASTED_ERROR = (
     "curl: (60) SSL: no alternative certificate subject name matches target host name 'wrong.example.test'\n"

@@ -37,9 +37,10 @@ from tlsdoctor.app.screens import (
     WalkScreen,
 )
 from tlsdoctor.app.widgets import CommandLine, DeadEnd, EvidencePane, StepList
+from tlsdoctor.demo import DemoLab as Lab
 from tlsdoctor.findings import StepId, StepStatus
 from tlsdoctor.i18n import current_language, set_language
-from tlsdoctor.lab.scenarios import HOSTILE_CN, Lab
+from tlsdoctor.lab.scenarios import HOSTILE_CN
 
 SIZE = (160, 50)
 

@@ -17,11 +17,11 @@ from textual.widgets import Button, Input, Label
 from tlsdoctor.app.main import TlsDoctorApp
 from tlsdoctor.app.screens import FormScreen, WalkScreen
 from tlsdoctor.app.state import WalkState
+from tlsdoctor.demo import DemoLab as Lab
 from tlsdoctor.facts.steps import StepResult
 from tlsdoctor.facts.tls import Handshake, SniMode
 from tlsdoctor.findings import StepId, StepStatus
 from tlsdoctor.lab.certs import make_pki
-from tlsdoctor.lab.scenarios import Lab
 from tlsdoctor.probe import clientfiles
 
 SIZE = (160, 50)

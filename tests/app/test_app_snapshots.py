@@ -32,6 +32,7 @@ def english_afterwards() -> Iterator[None]:
 def recorded_walk(lang: str) -> tuple[Any, list[Any]]:
     """A finished walk of wrong.example.test whose certificate names other.example.test."""
     from tlsdoctor.analysis.names import check_names
+    from tlsdoctor.diagnosis import build_report
     from tlsdoctor.facts.steps import (
         StepFinished,
         StepResult,
@@ -39,9 +40,9 @@ def recorded_walk(lang: str) -> tuple[Any, list[Any]]:
         WalkFinished,
     )
     from tlsdoctor.lab.certs import make_pki
-    from tlsdoctor.report import build_report
+    from tlsdoctor.request import WalkOptions
     from tlsdoctor.target import parse_target
-    from tlsdoctor.walk import TargetView, WalkOptions
+    from tlsdoctor.walk import TargetView
 
     target = parse_target("wrong.example.test")
     options = WalkOptions(target=target, at=AT, lang=lang)

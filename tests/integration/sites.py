@@ -13,13 +13,11 @@ import contextlib
 import io
 import json
 import socket
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from tlsdoctor.cli import main
 from tlsdoctor.lab.dns_server import DnsServer
 from tlsdoctor.lab.tls_server import TlsServer

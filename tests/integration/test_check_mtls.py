@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from tlsdoctor.cli import main
-from tlsdoctor.lab.scenarios import Lab
+from tlsdoctor.demo import DemoLab as Lab
 
 
 def run(lab: Lab, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, dict, str]:

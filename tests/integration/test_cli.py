@@ -134,7 +134,8 @@ def test_csr_writes_cnf_and_csr_and_never_the_key(tmp_path: Path, capsys: pytest
 def test_check_and_inspect_do_not_import_textual(tmp_path: Path) -> None:
     code = (
         "import sys\n"
-        "from tlsdoctor import cli, walk, report, knowledge, explain, offline\n"
+        "from tlsdoctor import cli, walk, diagnosis, request, demo, knowledge, explain, offline\n"
+        "from tlsdoctor.render import text, markdown, json\n"
         "from tlsdoctor.probe import tls, dns, hosts\n"
         "from tlsdoctor.analysis import names, chain, fetch, mtls\n"
         "cli.main(['kb', 'TLS-1002', '--format', 'json'])\n"

@@ -8,7 +8,7 @@ import re
 
 import pytest
 from tlsdoctor.cli import main
-from tlsdoctor.lab.scenarios import Lab
+from tlsdoctor.demo import DemoLab as Lab
 from tlsdoctor.redact import Redactor
 
 

@@ -8,7 +8,8 @@ import time
 
 import pytest
 from tlsdoctor.cli import main
-from tlsdoctor.lab.scenarios import HOSTILE_CN, SCENARIOS, Lab
+from tlsdoctor.demo import DemoLab as Lab
+from tlsdoctor.lab.scenarios import HOSTILE_CN, SCENARIOS
 
 
 def check_json(lab: Lab, scenario_id: str, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, dict]:

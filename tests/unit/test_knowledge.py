@@ -19,7 +19,13 @@ from tlsdoctor.errors import BadInput
 from tlsdoctor.findings import Code, Finding, Severity
 from tlsdoctor.knowledge import model as kbmod
 from tlsdoctor.knowledge.commands import CommandContext
-from tlsdoctor.knowledge.load import FIELDS, get_entry, load_entry_file, load_knowledge, load_knowledge_dir
+from tlsdoctor.knowledge.load import (
+    FIELDS,
+    get_entry,
+    load_entry_file,
+    load_knowledge,
+    load_knowledge_dir,
+)
 from tlsdoctor.knowledge.model import KnowledgeError
 from tlsdoctor.knowledge.rank import diagnose
 from tlsdoctor.knowledge.render import entry_to_json, render_kb

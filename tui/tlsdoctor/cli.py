@@ -10,19 +10,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
-import ipaddress
-import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from tlsdoctor import __version__
-from tlsdoctor.errors import BadInput
+from tlsdoctor.errors import MAX_INPUT_BYTES, BadInput
 from tlsdoctor.i18n import _, resolve_language, set_language
 
+if TYPE_CHECKING:
+    from tlsdoctor.diagnosis import Report
+    from tlsdoctor.request import WalkOptions
+
 SUBCOMMANDS = ("check", "inspect", "explain", "kb", "demo", "csr")
-MAX_INPUT_BYTES = 1024 * 1024
 
 
 class _Parser(argparse.ArgumentParser):
@@ -105,87 +106,31 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
 # --- option conversion ---------------------------------------------------------------
 
 
-def _resolve_pin(text: str) -> Any:
-    from tlsdoctor.target import parse_port, to_a_label
-    from tlsdoctor.walk import ResolvePin
+def walk_options(args: argparse.Namespace, lang: str) -> WalkOptions:
+    """Parsed walk options → WalkOptions through the one request builder (bad input: exit 2)."""
+    from tlsdoctor.request import build_request, key_file_warning  # lazy: start-up cost
 
-    host, sep, rest = text.partition(":")
-    port_text, sep2, address = rest.partition(":")
-    if not sep or not sep2 or not host or not address:
-        raise BadInput(f"--resolve {text!r}: expected HOST:PORT:ADDR")
-    address = address.strip("[]")
-    try:
-        address = str(ipaddress.ip_address(address))
-    except ValueError:
-        raise BadInput(f"--resolve {text!r}: {address!r} is not an IP address") from None
-    return ResolvePin(to_a_label(host), parse_port(port_text, text), address)
-
-
-def _read_file(path: str, what: str) -> bytes:
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_INPUT_BYTES + 1)
-    except OSError as exc:
-        raise BadInput(f"cannot read {what} {path!r}: {exc.strerror or exc}") from None
-    if len(data) > MAX_INPUT_BYTES:
-        raise BadInput(f"{what} {path!r} is larger than 1 MB")
-    return data
-
-
-def walk_options(args: argparse.Namespace, lang: str) -> Any:
-    """Turn parsed options into WalkOptions; every file is read and checked here (bad input: exit 2)."""
-    from tlsdoctor.probe.dns import parse_nameserver
-    from tlsdoctor.target import parse_target
-    from tlsdoctor.walk import WalkOptions
-
-    if args.port is not None and not 0 < args.port < 65536:
-        raise BadInput(f"--port {args.port}: use a number from 1 to 65535")
-    if not 0 < args.timeout <= 600:
-        raise BadInput("--timeout must be between 0 and 600 seconds")
-    target = parse_target(args.target, args.port)
-    for path in args.ca:
-        _read_file(path, "--ca file")
-    client = None
-    if args.client_cert:
-        from tlsdoctor.probe.clientfiles import load_client_material
-
-        ask = getpass.getpass if sys.stdin.isatty() else None
-        client = load_client_material(args.client_cert, args.client_key, args.client_key_password, ask_password=ask)
-        if client.key_file_mode is not None and client.key_file_mode & 0o077:
-            sys.stderr.write(
-                "tlsdoctor: "
-                + _("warning: the private key file {path} is readable by other users (mode {mode}); chmod 600 it").format(
-                    path=client.key_path, mode=format(client.key_file_mode, "04o")
-                )
-                + "\n"
-            )
-    elif args.client_key:
-        raise BadInput("--client-key needs --client-cert")
-    expected = None
-    if args.expect_client_identity:
-        from tlsdoctor.analysis.mtls import parse_expected_identity
-
-        expected = parse_expected_identity(args.expect_client_identity)
-    token = None
-    if args.token:
-        from tlsdoctor.analysis.token import decode_token
-
-        token = decode_token(args.token)
-    if not os.path.exists(args.hosts_file) and args.hosts_file != "/etc/hosts":
-        raise BadInput(f"--hosts-file {args.hosts_file!r} does not exist")
-    return WalkOptions(
-        target=target,
-        nameservers=tuple(parse_nameserver(n) for n in args.nameserver),
+    options = build_request(
+        args.target,
+        port=args.port,
+        resolves=args.resolve,
+        nameservers=args.nameserver,
         hosts_file=args.hosts_file,
-        resolves=tuple(_resolve_pin(r) for r in args.resolve),
-        ca_files=tuple(args.ca),
+        ca_files=args.ca,
+        client_cert=args.client_cert,
+        client_key=args.client_key,
+        client_key_password=args.client_key_password,
+        ask_password=getpass.getpass if sys.stdin.isatty() else None,
+        expected_identity=args.expect_client_identity,
+        token=args.token,
         timeout=args.timeout,
         offline=args.offline,
-        client=client,
-        expected_identity=expected,
-        token=token,
         lang=lang,
     )
+    warning = key_file_warning(options.client)
+    if warning is not None:
+        sys.stderr.write(f"tlsdoctor: {warning}\n")
+    return options
 
 
 # --- commands --------------------------------------------------------------------------
@@ -195,26 +140,31 @@ def _print(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def render(report: Any, fmt: str, *, redact: bool = False) -> str:
-    from tlsdoctor.report import render_markdown, render_text
-
+def render(report: Report, fmt: str, *, redact: bool = False) -> str:
+    """The report in `fmt` (text, md, json), names and addresses replaced when `redact`."""
     if fmt == "json":
-        text = json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str)
+        from tlsdoctor.render.json import render_json  # lazy: start-up cost
+
+        text = render_json(report)
     elif fmt == "md":
+        from tlsdoctor.render.markdown import render_markdown  # lazy: start-up cost
+
         text = render_markdown(report)
     else:
+        from tlsdoctor.render.text import render_text  # lazy: start-up cost
+
         text = render_text(report)
     if redact:
-        from tlsdoctor.redact import redact_text
+        from tlsdoctor.redact import redact_text  # lazy: start-up cost
 
         text = redact_text(text, report.to_json())
     return text
 
 
 def cmd_check(args: argparse.Namespace, lang: str) -> int:
-    import asyncio  # only the walk needs it; kb, explain and csr start faster without
+    import asyncio  # lazy: start-up cost (only the walk needs it)
 
-    from tlsdoctor.walk import run_walk
+    from tlsdoctor.walk import run_walk  # lazy: start-up cost
 
     options = walk_options(args, lang)
     report = asyncio.run(run_walk(options))
@@ -226,22 +176,22 @@ def _parse_at(text: str | None) -> dt.datetime | None:
     if text is None:
         return None
     try:
-        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))  # noqa: FURB162 - also "2026-01-31Z"
     except ValueError:
         raise BadInput(f"--at {text!r}: expected an ISO-8601 time such as 2026-01-31T12:00:00Z") from None
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def cmd_inspect(args: argparse.Namespace, lang: str) -> int:
-    from tlsdoctor.facts.steps import StepResult
-    from tlsdoctor.findings import StepId, worst_status
-    from tlsdoctor.offline import inspect_certificates
-    from tlsdoctor.report import Report, build_report
-    from tlsdoctor.walk import WalkOptions
+    from tlsdoctor.diagnosis import build_report  # lazy: start-up cost
+    from tlsdoctor.facts.steps import StepResult  # lazy: start-up cost
+    from tlsdoctor.findings import StepId, worst_status  # lazy: start-up cost
+    from tlsdoctor.offline import inspect_certificates  # lazy: start-up cost
+    from tlsdoctor.request import WalkOptions, read_input_file  # lazy: start-up cost
 
-    cert = _read_file(args.cert, "--cert file")
-    chain = _read_file(args.chain, "--chain file") if args.chain else b""
-    ca = b"".join(_read_file(p, "--ca file") for p in args.ca)
+    cert = read_input_file(args.cert, "--cert file")
+    chain = read_input_file(args.chain, "--chain file") if args.chain else b""
+    ca = b"".join(read_input_file(p, "--ca file") for p in args.ca)
     at = _parse_at(args.at) or dt.datetime.now(dt.UTC)
     result = inspect_certificates(cert, chain=chain, ca=ca, host=args.host, at=at, use_system_store=args.system_store)
     steps = []
@@ -249,7 +199,7 @@ def cmd_inspect(args: argparse.Namespace, lang: str) -> int:
         steps.append(StepResult(StepId.NAMES, worst_status(result.names.findings), result.names, tuple(result.names.findings)))
     steps.append(StepResult(StepId.CHAIN, worst_status(result.chain.findings), result.chain, tuple(result.chain.findings)))
     assert result.target is not None
-    report: Report = build_report(result.target, steps, WalkOptions(target=result.target, lang=lang), at)
+    report = build_report(result.target, steps, WalkOptions(target=result.target, lang=lang), at)
     _print(render(report, args.format))
     return report.exit_code
 
@@ -264,9 +214,9 @@ def _explain_input(args: argparse.Namespace) -> str:
 
 
 def cmd_explain(args: argparse.Namespace, lang: str) -> int:
-    from tlsdoctor.explain import explain
-    from tlsdoctor.knowledge import diagnose
-    from tlsdoctor.report import Report
+    from tlsdoctor.diagnosis import Report  # lazy: start-up cost
+    from tlsdoctor.explain import explain  # lazy: start-up cost
+    from tlsdoctor.knowledge import diagnose  # lazy: start-up cost
 
     text = _explain_input(args)
     result = explain(text)
@@ -286,14 +236,14 @@ def cmd_explain(args: argparse.Namespace, lang: str) -> int:
 
 
 def cmd_kb(args: argparse.Namespace, lang: str) -> int:
-    from tlsdoctor.knowledge import render_kb
+    from tlsdoctor.knowledge import render_kb  # lazy: start-up cost
 
     _print(render_kb(args.id, args.format, lang))
     return 0
 
 
 def cmd_csr(args: argparse.Namespace, lang: str) -> int:
-    from tlsdoctor.csr import make_csr, write_csr_bundle
+    from tlsdoctor.csr import make_csr, write_csr_bundle  # lazy: start-up cost
 
     ask = getpass.getpass if sys.stdin.isatty() else None
     bundle = make_csr(args.key, args.name, password=args.key_password, ask_password=ask, subject_cn=args.cn)
@@ -305,10 +255,10 @@ def cmd_csr(args: argparse.Namespace, lang: str) -> int:
 
 def cmd_demo(args: argparse.Namespace, lang: str) -> int:
     if args.list or not sys.stdout.isatty():
-        from tlsdoctor.lab.scenarios import run_demo_reports
+        from tlsdoctor.demo import run_demo_reports  # lazy: start-up cost
 
         return run_demo_reports(lang, args.format, _print)
-    from tlsdoctor.app.main import run_demo
+    from tlsdoctor.app.main import run_demo  # lazy: start-up cost (textual)
 
     run_demo(lang)
     return 0
@@ -316,7 +266,7 @@ def cmd_demo(args: argparse.Namespace, lang: str) -> int:
 
 def cmd_app(args: argparse.Namespace, lang: str) -> int:
     options = walk_options(args, lang) if args.target else None
-    from tlsdoctor.app.main import run_app
+    from tlsdoctor.app.main import run_app  # lazy: start-up cost (textual)
 
     return run_app(options, lang) or 0
 

@@ -1,7 +1,9 @@
-"""Errors that end a command with exit code 2 and one line on stderr.
+"""Errors that end a command with exit code 2 and one line on stderr, and the input bound past which input is bad.
 
 Only bad usage and bad input raise; network faults never do (they are findings).
 """
+
+MAX_INPUT_BYTES = 1024 * 1024  # the most a user's input file (or pasted text on stdin) may hold
 
 
 class BadInput(ValueError):

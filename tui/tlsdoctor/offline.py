@@ -23,6 +23,7 @@ from tlsdoctor.analysis.names import NamesResult, check_names
 from tlsdoctor.errors import BadInput
 from tlsdoctor.facts.trust import TrustAnchors
 from tlsdoctor.findings import Finding, Severity
+from tlsdoctor.probe.truststore import system_store
 from tlsdoctor.target import Target, parse_target
 
 
@@ -96,8 +97,6 @@ def inspect_certificates(
     sources: dict[str, tuple[str, ...]] = {}
     load_ms: dict[str, float] = {}
     if use_system_store:
-        from tlsdoctor.probe.truststore import system_store
-
         stores["system"], sources["system"], load_ms["system"] = system_store()
     if anchors_list or not use_system_store:
         stores["custom"] = tuple(anchors_list)

@@ -20,50 +20,38 @@ from typing import Any
 
 from cryptography import x509
 
+from tlsdoctor.analysis.certinfo import load_der
+from tlsdoctor.analysis.chain import analyse_chain
+from tlsdoctor.analysis.dns import dns_findings, dns_view
+from tlsdoctor.analysis.fetch import FetchView, analyse_fetch
+from tlsdoctor.analysis.hosts import hosts_view, parse_hosts_table
+from tlsdoctor.analysis.mtls import analyse_client
+from tlsdoctor.analysis.names import check_names
+from tlsdoctor.diagnosis import Report, build_report
 from tlsdoctor.facts.steps import (
-    Event,
     StepFinished,
     StepProgress,
     StepResult,
     StepStarted,
     WalkFinished,
 )
+from tlsdoctor.facts.tls import Handshake, SniMode
 from tlsdoctor.findings import Code, Finding, Severity, StepId, StepStatus, worst_status
 from tlsdoctor.i18n import N_
+from tlsdoctor.probe.aia import fetch_ca_issuers
+from tlsdoctor.probe.dns import resolve
+from tlsdoctor.probe.hosts import read_hosts_file
+from tlsdoctor.probe.mtls import handshake_for_material
+from tlsdoctor.probe.tls import ALL_MODES, fetch_all
+from tlsdoctor.probe.truststore import load_trust_anchors
+from tlsdoctor.request import ResolvePin, WalkOptions
 from tlsdoctor.target import Target
+
+Event = StepStarted | StepProgress | StepFinished | WalkFinished[Report]
 
 MAX_ADDRESSES = 32  # addresses probed per walk (hardening: hostile DNS can return hundreds)
 MAX_PARALLEL = 16  # handshakes in flight at once
 MAX_AIA_URLS = 2
-# An SNI attempt that ended like this means nobody answers TLS there: skip the other modes.
-_DEAD = frozenset({"refused", "unreachable", "timeout"})
-_BROKEN = object()
-
-
-@dataclass(frozen=True)
-class ResolvePin:
-    """`--resolve HOST:PORT:ADDR`, as curl: connect to ADDR when dialling HOST:PORT."""
-
-    host: str
-    port: int
-    address: str
-
-
-@dataclass(frozen=True)
-class WalkOptions:
-    target: Target
-    nameservers: tuple[Any, ...] = ()  # probe.dns.Nameserver
-    hosts_file: str = "/etc/hosts"
-    resolves: tuple[ResolvePin, ...] = ()
-    ca_files: tuple[str, ...] = ()
-    timeout: float = 5.0
-    offline: bool = False
-    client: Any = None  # probe.clientfiles.ClientMaterial, loaded before the walk (bad files are exit 2)
-    expected_identity: Any = None  # analysis.mtls.ExpectedIdentity
-    token: Any = None  # analysis.token.TokenView
-    at: dt.datetime | None = None  # validity time; None = now
-    use_system_store: bool = True
-    lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -83,7 +71,7 @@ class TargetView:
 class FetchStepData:
     """The fetch view plus where the addresses came from."""
 
-    view: Any  # analysis.fetch.FetchView
+    view: FetchView
     addresses: tuple[str, ...]
     used_addresses: tuple[str, ...]
     truncated_from: int | None = None
@@ -126,25 +114,34 @@ def _pins_for(options: WalkOptions) -> tuple[str, ...]:
     return tuple(p.address for p in options.resolves if p.host.lower() in (t.ascii_host, t.display_host) and p.port == t.port)
 
 
+def _start_fetch(
+    options: WalkOptions, addresses: tuple[str, ...]
+) -> tuple[asyncio.Task[tuple[Handshake, ...]], asyncio.Queue[StepProgress | None]]:
+    """Start `probe.tls.fetch_all` over every address; its progress arrives as events on the queue,
+    then None when the task is done (also when it failed: awaiting the task re-raises).
+
+    SNI first on each address, the other modes only when it answered (a dead
+    address costs one attempt); at most MAX_PARALLEL handshakes in flight.
+    """
+    target = options.target
+    modes = (SniMode.SNI,) if target.is_ip else ALL_MODES
+    queue: asyncio.Queue[StepProgress | None] = asyncio.Queue()
+
+    def progress(done: int, planned: int, handshake: Handshake) -> None:
+        queue.put_nowait(StepProgress(StepId.FETCH, done, planned, f"{handshake.address} {handshake.sni_mode.value}"))
+
+    task = asyncio.ensure_future(
+        fetch_all(
+            addresses, target.port, target.sni, options.timeout,
+            modes=modes, max_parallel=MAX_PARALLEL, skip_dead=True, progress=progress,
+        )
+    )
+    task.add_done_callback(lambda _task: queue.put_nowait(None))
+    return task, queue
+
+
 async def walk(options: WalkOptions) -> AsyncIterator[Event]:
     """Run every step in order, yielding events as they happen."""
-    # Imports stay inside so `import tlsdoctor.walk` is cheap for faces that only need the types.
-    from tlsdoctor.analysis.certinfo import load_der
-    from tlsdoctor.analysis.chain import analyse_chain
-    from tlsdoctor.analysis.dns import dns_findings, dns_view
-    from tlsdoctor.analysis.fetch import analyse_fetch
-    from tlsdoctor.analysis.hosts import hosts_view, parse_hosts_table
-    from tlsdoctor.analysis.mtls import analyse_client
-    from tlsdoctor.analysis.names import check_names
-    from tlsdoctor.facts.tls import SniMode
-    from tlsdoctor.probe.aia import fetch_ca_issuers
-    from tlsdoctor.probe.dns import resolve
-    from tlsdoctor.probe.hosts import read_hosts_file
-    from tlsdoctor.probe.mtls import handshake_for_material
-    from tlsdoctor.probe.tls import fetch
-    from tlsdoctor.probe.truststore import load_trust_anchors
-    from tlsdoctor.report import Report, build_report
-
     target = options.target
     at = options.at or dt.datetime.now(dt.UTC)
     results: dict[StepId, StepResult] = {}
@@ -206,53 +203,13 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
         yield finish(_skipped(StepId.FETCH, N_("No address to connect to: DNS and the hosts file gave none.")))
     else:
         timer = _Timer()
-        modes = (SniMode.SNI,) if target.is_ip else (SniMode.SNI, SniMode.NO_SNI, SniMode.BOGUS)
-        jobs = [(a, m) for a in addresses for m in modes]
-        semaphore = asyncio.Semaphore(MAX_PARALLEL)
-        finished: asyncio.Queue[Any] = asyncio.Queue()
-        planned = len(jobs)
-
-        async def one(address: str, mode: SniMode) -> Any:
-            async with semaphore:
-                handshake = await fetch(address, target.port, target.sni, mode, options.timeout)
-            finished.put_nowait(handshake)
-            return handshake
-
-        async def per_address(address: str) -> list[Any]:
-            # SNI first; the other modes only when the address answered. A dead address
-            # (refused, unreachable, silent) costs one attempt, not three, so hostile DNS
-            # full of black holes keeps the step within ceil(dead / MAX_PARALLEL) timeouts.
-            nonlocal planned
-            try:
-                first = await one(address, modes[0])
-                if len(modes) == 1:
-                    return [first]
-                if first.error in _DEAD:
-                    planned -= len(modes) - 1
-                    finished.put_nowait(None)  # wake the progress loop: the total shrank
-                    return [first]
-                return [first, *await asyncio.gather(*(one(address, m) for m in modes[1:]))]
-            except BaseException:
-                finished.put_nowait(_BROKEN)  # never leave the progress loop waiting
-                raise
-
-        tasks = [asyncio.ensure_future(per_address(a)) for a in addresses]
+        task, progress = _start_fetch(options, addresses)
         try:
-            done = 0
-            while done < planned:
-                handshake = await finished.get()
-                if handshake is _BROKEN:
-                    break  # gather below re-raises the error
-                if handshake is None:
-                    continue
-                done += 1
-                yield StepProgress(StepId.FETCH, done, planned, f"{handshake.address} {handshake.sni_mode.value}")
-            gathered = await asyncio.gather(*tasks)
+            while (event := await progress.get()) is not None:
+                yield event
+            handshakes = await task
         finally:
-            for task in tasks:
-                task.cancel()
-        order = {job: i for i, job in enumerate(jobs)}
-        handshakes = sorted((h for hs in gathered for h in hs), key=lambda h: order[(h.address, h.sni_mode)])
+            task.cancel()
         fetch_view = analyse_fetch(handshakes, used_addresses=used)
         primary = fetch_view.primary
         data = FetchStepData(fetch_view, addresses, used, truncated_from)
@@ -311,22 +268,25 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
         address = primary.address if primary is not None else (used[0] if used else None)
         if address is not None:
             handshake = await handshake_for_material(address, target.port, target.sni, options.timeout, options.client)
-        view = options.client.view() if options.client is not None else None
-        client = analyse_client(view, expected=options.expected_identity, token=options.token, at=at, handshake=handshake)
+        client_view = options.client.view() if options.client is not None else None
+        client = analyse_client(client_view, expected=options.expected_identity, token=options.token, at=at, handshake=handshake)
         yield finish(_result(StepId.CLIENT, client, client.findings, timer))
 
     # 8 diagnosis
     yield StepStarted(StepId.DIAGNOSIS)
     timer = _Timer()
-    report: Report = build_report(target, [results[s] for s in StepId if s in results], options, at, elapsed_ms=timer.ms())
-    yield finish(report.diagnosis_step)
+    report = build_report(target, [results[s] for s in StepId if s in results], options, at, elapsed_ms=timer.ms())
+    diagnosis_step = report.diagnosis_step
+    assert diagnosis_step is not None  # build_report always adds it
+    yield finish(diagnosis_step)
     yield WalkFinished(report)
 
 
-async def run_walk(options: WalkOptions) -> Any:
+async def run_walk(options: WalkOptions) -> Report:
     """Drive the walk to the end and return its report (for `check`)."""
     report = None
     async for event in walk(options):
         if isinstance(event, WalkFinished):
             report = event.report
+    assert report is not None  # the walk always ends with WalkFinished
     return report

@@ -10,9 +10,9 @@ the token. Error messages never echo the token either.
 from __future__ import annotations
 
 import base64
-import hashlib
 import binascii
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass
 

@@ -19,7 +19,7 @@ from textual.content import Content
 
 from tlsdoctor import i18n
 from tlsdoctor.findings import Severity, StepStatus
-from tlsdoctor.report import safe_text
+from tlsdoctor.render.labels import safe_text
 
 STATUS_STYLE: dict[StepStatus, str] = {
     StepStatus.WAITING: "dim",

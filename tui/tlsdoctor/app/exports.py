@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 
 if TYPE_CHECKING:
-    from tlsdoctor.walk import WalkOptions
+    from tlsdoctor.request import WalkOptions
 
 
 def write_new_file(directory: Path, stem: str, suffix: str, data: str) -> Path:

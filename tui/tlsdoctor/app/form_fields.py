@@ -26,7 +26,7 @@ from tlsdoctor.target import Target, parse_target
 if TYPE_CHECKING:
     from tlsdoctor.analysis.mtls import ExpectedIdentity
     from tlsdoctor.facts.dns import Nameserver
-    from tlsdoctor.walk import WalkOptions
+    from tlsdoctor.request import WalkOptions
 
 FORM_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("target", N_("Target (host, host:port or https:// URL)"), "www.example.com:443"),
@@ -68,14 +68,14 @@ def _parse_identity(text: str) -> ExpectedIdentity:
 
 
 def _parse_nameserver(text: str) -> Nameserver:
-    from tlsdoctor.probe.dns import parse_nameserver  # lazy: start-up cost
+    from tlsdoctor.request import parse_nameserver  # lazy: start-up cost
 
     return parse_nameserver(text)
 
 
 def check_fields(values: Mapping[str, str], lang: str) -> FieldCheck:
     """Every field's error and the WalkOptions when all are valid: syntax and file existence only."""
-    from tlsdoctor.walk import WalkOptions  # lazy: start-up cost
+    from tlsdoctor.request import WalkOptions  # lazy: start-up cost
 
     errors: dict[str, str] = {}
     v = {key: values.get(key, "").strip() for key in FIELD_KEYS}

@@ -20,9 +20,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from tlsdoctor.facts.steps import Event
 from tlsdoctor.i18n import LANGUAGE_NAMES, _, current_language, set_language
-from tlsdoctor.report import render_markdown
+from tlsdoctor.render.markdown import render_markdown
+from tlsdoctor.walk import Event
 
 from .display import lazy_gettext
 from .exports import file_stem, fix_cjk_svg, write_new_file
@@ -35,8 +35,8 @@ from .screens import (
 )
 
 if TYPE_CHECKING:
-    from tlsdoctor.lab.scenarios import Lab
-    from tlsdoctor.walk import WalkOptions
+    from tlsdoctor.demo import DemoLab as Lab
+    from tlsdoctor.request import WalkOptions
 
 __all__ = ["TlsDoctorApp", "fix_cjk_svg", "run_app", "run_demo", "write_new_file"]
 
@@ -87,7 +87,7 @@ class TlsDoctorApp(App[int]):
         self.title = "tlsdoctor"
         if self.demo:
             if self.lab is None:
-                from tlsdoctor.lab.scenarios import Lab  # lazy: start-up cost
+                from tlsdoctor.demo import DemoLab as Lab  # lazy: start-up cost
 
                 self.lab = Lab()
                 self.lab.start()
@@ -213,7 +213,7 @@ def run_app(options: WalkOptions | None, lang: str) -> int:
 
 def run_demo(lang: str) -> int:
     """`tlsdoctor demo`: the scenario picker over the lab; servers stop on exit."""
-    from tlsdoctor.lab.scenarios import Lab  # lazy: start-up cost
+    from tlsdoctor.demo import DemoLab as Lab  # lazy: start-up cost
 
     with Lab() as lab:
         TlsDoctorApp(None, lang=lang, demo=True, lab=lab).run()

@@ -1,6 +1,6 @@
 """The typed messages the app's workers post: one per walk engine event, and the form's ready request.
 
-The walk worker turns each engine event (`tlsdoctor.facts.steps.Event`) into
+The walk worker turns each engine event (`tlsdoctor.walk.Event`) into
 the message of its kind; the walk screen is the only consumer, so these
 messages do not bubble. They carry the engine's own frozen events, unchanged.
 Nothing here renders or does I/O.
@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from textual.message import Message
 
 from tlsdoctor.facts.steps import (
-    Event,
     StepFinished,
     StepProgress,
     StepStarted,
@@ -21,7 +20,8 @@ from tlsdoctor.facts.steps import (
 )
 
 if TYPE_CHECKING:
-    from tlsdoctor.walk import WalkOptions
+    from tlsdoctor.request import WalkOptions
+    from tlsdoctor.walk import Event
 
 EventT = TypeVar("EventT", StepStarted, StepProgress, StepFinished, WalkFinished)
 

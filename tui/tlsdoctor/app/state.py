@@ -15,14 +15,16 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tlsdoctor.facts.steps import Event, StepResult
+from tlsdoctor.diagnosis import command_context
+from tlsdoctor.facts.steps import StepResult
 from tlsdoctor.findings import StepId, StepStatus
-from tlsdoctor.report import command_context
+from tlsdoctor.walk import Event
 
 if TYPE_CHECKING:
+    from tlsdoctor.diagnosis import Report
     from tlsdoctor.facts.tls import Handshake
-    from tlsdoctor.report import Report
-    from tlsdoctor.walk import FetchStepData, WalkOptions
+    from tlsdoctor.request import WalkOptions
+    from tlsdoctor.walk import FetchStepData
 
 
 # --------------------------------------------------------------------------- view models

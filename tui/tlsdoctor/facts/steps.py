@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from tlsdoctor.findings import Finding, StepId, StepStatus
 
@@ -48,9 +48,12 @@ class StepFinished:
     result: StepResult
 
 
+ReportT = TypeVar("ReportT")
+
+
 @dataclass(frozen=True)
-class WalkFinished:
-    report: Any  # report.Report
+class WalkFinished(Generic[ReportT]):
+    """The walk ended. `report` is a `diagnosis.Report`: a type parameter, because facts sit
+    below the diagnosis (`walk.Event` names the real type)."""
 
-
-Event = StepStarted | StepProgress | StepFinished | WalkFinished
+    report: ReportT

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Self
 
 CONTENT_TYPES = {".crt": "application/pkix-cert", ".cer": "application/pkix-cert", ".der": "application/pkix-cert",
                  ".pem": "application/x-pem-file", ".p7c": "application/pkcs7-mime"}
@@ -55,7 +56,7 @@ class AiaServer:
             def log_message(self, format: str, *args: object) -> None:  # quiet in tests
                 return
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:  # http.server's naming
                 lab.requests.append(self.path)
                 if lab.mode == "slow":
                     lab._stop.wait(lab.delay)
@@ -90,7 +91,7 @@ class AiaServer:
 
         return Handler
 
-    def start(self) -> AiaServer:
+    def start(self) -> Self:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -107,7 +108,7 @@ class AiaServer:
         self._server = None
         self._thread = None
 
-    def __enter__(self) -> AiaServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(

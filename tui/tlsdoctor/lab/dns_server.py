@@ -25,7 +25,7 @@ import socket
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import dns.exception
 import dns.flags
@@ -169,7 +169,7 @@ class DnsServer:
         self._thread: threading.Thread | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
-    def start(self) -> DnsServer:
+    def start(self) -> Self:
         self._bind()
         self._selector = selectors.DefaultSelector()
         assert self._udp is not None and self._tcp is not None
@@ -187,7 +187,7 @@ class DnsServer:
             self._thread = None
         self._close_all()
 
-    def __enter__(self) -> DnsServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -27,9 +27,9 @@ from tlsdoctor.lab.tls_server import ConnectionRecord, TlsServer, VHost
 
 __all__ = [
     "ALERT_HANDSHAKE_FAILURE",
+    "GARBAGE",
     "AlertServer",
     "DripTlsServer",
-    "GARBAGE",
     "GarbageAfterHelloServer",
     "Tls10OnlyServer",
     "huge_certificate",

@@ -1,29 +1,30 @@
 """The scenario catalogue: the broken setups of the field, on loopback, in the spirit of badssl.com.
 
 One `Lab` holds a private PKI, a DNS responder, a hosts file, an AIA server and
-the TLS servers of the scenarios that were started. `lab.options_for(id)`
-starts a scenario's servers (lazily) and returns ready `WalkOptions` that point
-the walk at the lab's own DNS and hosts file and trust the lab's root via
-`--ca`. Used by the tests and by `tlsdoctor demo`. Everything stops on exit.
+the TLS servers of the scenarios that were started. `lab.run(id)` starts a
+scenario's servers (lazily); `lab.command_line(id)` gives the `check` arguments
+that point at the lab's own DNS and hosts file and trust the lab's root.
+Certificates and servers only: walking a scenario is `tlsdoctor.demo`'s job
+(this package imports nothing above the facts). Everything stops on exit.
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from cryptography.hazmat.primitives import serialization
 
+from tlsdoctor.facts.dns import Nameserver
 from tlsdoctor.i18n import N_
 from tlsdoctor.lab import certs
 from tlsdoctor.lab.aia_server import AiaServer
 from tlsdoctor.lab.dns_server import DnsServer
 from tlsdoctor.lab.tcp import BlackHoleServer, LoopbackServer, start_on_same_port
 from tlsdoctor.lab.tls_server import ClientAuth, TlsServer, VHost
+from tlsdoctor.target import to_a_label
 
 ZONE = "example.test"
 
@@ -101,7 +102,7 @@ class Lab:
         self.hosts_file = self.dir / "hosts"
 
     # lifecycle ---------------------------------------------------------------
-    def __enter__(self) -> Lab:
+    def __enter__(self) -> Self:
         self.start()
         return self
 
@@ -131,9 +132,7 @@ class Lab:
         self._tmp.cleanup()
 
     # scenarios ---------------------------------------------------------------
-    def nameserver(self) -> Any:
-        from tlsdoctor.facts.dns import Nameserver
-
+    def nameserver(self) -> Nameserver:
         assert self.dns is not None
         return Nameserver(self.dns.address, self.dns.port)
 
@@ -144,23 +143,6 @@ class Lab:
             port = start_on_same_port(servers)
             self.running[scenario_id] = Running(s, port, servers)
         return self.running[scenario_id]
-
-    def options_for(self, scenario_id: str, *, lang: str = "en", timeout: float = 3.0, **overrides: Any) -> Any:
-        from tlsdoctor.target import parse_target
-        from tlsdoctor.walk import WalkOptions
-
-        run = self.run(scenario_id)
-        values: dict[str, Any] = {
-            "target": parse_target(run.target),
-            "nameservers": (self.nameserver(),),
-            "hosts_file": str(self.hosts_file),
-            "ca_files": (str(self.ca_file),),
-            "timeout": timeout,
-            "use_system_store": False,
-            "lang": lang,
-        }
-        values.update(overrides)
-        return WalkOptions(**values)
 
     def command_line(self, scenario_id: str) -> list[str]:
         """The `tlsdoctor check` arguments a person would type for this scenario."""
@@ -174,7 +156,7 @@ class Lab:
     def _servers(self, s: Scenario) -> list[LoopbackServer]:
         """The servers of one scenario, configured but not started."""
         addr = s.addresses[0]
-        ok = lambda issued: VHost.of(issued)  # noqa: E731 - the usual leaf + intermediate
+        ok = VHost.of  # the usual leaf + intermediate
         match s.id:
             case "healthy":
                 return [TlsServer(ok(self._leaf(s.host)), address=addr)]
@@ -238,40 +220,6 @@ class Lab:
 
 def _ascii(host: str) -> str:
     """A-label form of a lab name; wildcard labels are kept as they are."""
-    from tlsdoctor.target import to_a_label
-
     if host.startswith("*."):
         return "*." + to_a_label(host[2:])
     return to_a_label(host)
-
-
-def iter_reports(lab: Lab, lang: str) -> Iterator[tuple[Scenario, Any]]:
-    import asyncio
-
-    from tlsdoctor.walk import run_walk
-
-    for s in SCENARIOS:
-        yield s, asyncio.run(run_walk(lab.options_for(s.id, lang=lang, timeout=2.0)))
-
-
-def run_demo_reports(lang: str, fmt: str, emit: Callable[[str], None]) -> int:
-    """`tlsdoctor demo --list`: every scenario once, a short report each (no terminal UI needed)."""
-    from tlsdoctor.i18n import _
-    from tlsdoctor.report import finding_title
-
-    with Lab() as lab:
-        if fmt == "json":
-            out = []
-            for s, report in iter_reports(lab, lang):
-                out.append({"scenario": s.id, "report": report.to_json()})
-            emit(json.dumps(out, ensure_ascii=False, indent=2, default=str))
-            return 0
-        for s, report in iter_reports(lab, lang):
-            codes = sorted({f.code.value for f in report.findings if f.severity.value != "info"})
-            top = report.diagnosis[0].kb_id if report.diagnosis else "-"
-            emit(f"{s.id:<17} {_(s.title)} — {_(s.broken)}")
-            emit("    " + _("verdict {verdict}; findings: {codes}; top entry: {top}").format(
-                verdict=_("problem") if report.verdict == "problem" else _("ok"), codes=", ".join(codes) or "-", top=top))
-            for f in report.findings[:1]:
-                emit("    " + finding_title(f.code))
-    return 0

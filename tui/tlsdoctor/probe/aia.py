@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable, Sequence
 from urllib.parse import urljoin, urlsplit
 
 from cryptography import x509
@@ -29,7 +30,7 @@ class _Fault(Exception):
 
 def parse_certificates(body: bytes) -> tuple[bytes, ...]:
     """DER certificates from a DER, PEM or PKCS#7 (certs-only, DER or PEM) body; raises _Fault."""
-    attempts = []
+    attempts: list[Callable[[], Sequence[x509.Certificate]]] = []
     if b"-----BEGIN PKCS7-----" in body:
         attempts.append(lambda: pkcs7.load_pem_pkcs7_certificates(body))
     if b"-----BEGIN CERTIFICATE-----" in body:
@@ -38,7 +39,7 @@ def parse_certificates(body: bytes) -> tuple[bytes, ...]:
     for attempt in attempts:
         try:
             certs = attempt()
-        except Exception:
+        except Exception:  # noqa: BLE001, S112 - not this format: try the next
             continue
         if certs:
             return tuple(c.public_bytes(serialization.Encoding.DER) for c in certs)
@@ -105,7 +106,7 @@ async def _get(url: str, max_bytes: int) -> tuple[int, dict[str, str], bytes]:
         writer.close()
         try:
             await asyncio.wait_for(writer.wait_closed(), 0.5)
-        except Exception:
+        except Exception:  # noqa: BLE001, S110 - closing is best effort
             pass
 
 
@@ -142,8 +143,8 @@ async def fetch_ca_issuers(url: str, timeout: float, *, max_bytes: int = 64 * 10
         return AiaFetch(url, False, (), str(exc), elapsed(), exc.content_type, exc.status)
     except _Fault as exc:
         return AiaFetch(url, False, (), str(exc), elapsed())
-    except (TimeoutError, asyncio.TimeoutError):
+    except TimeoutError:
         return AiaFetch(url, False, (), f"timed out after {timeout:g} s", elapsed())
-    except Exception as exc:  # a fault is data, whatever its kind
+    except Exception as exc:  # noqa: BLE001 - a fault is data, whatever its kind
         return AiaFetch(url, False, (), f"{type(exc).__name__}: {exc}", elapsed())
     return AiaFetch(url, True, certs, None, elapsed(), content_type, status)

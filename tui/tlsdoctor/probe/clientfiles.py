@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from tlsdoctor.errors import BadInput
@@ -73,13 +74,13 @@ def load_private_key(
         if password is not None:
             raise BadInput(_("wrong password for {what} {path}").format(what=label, path=path)) from None
         raise BadInput(_("{path} is not a PEM or DER private key").format(path=path)) from None
-    except Exception:  # unsupported algorithms and other parser faults
+    except Exception:  # noqa: BLE001 - unsupported algorithms and other parser faults
         raise BadInput(_("{path} holds a private key tlsdoctor cannot use").format(path=path)) from None
 
     if password is not None:  # a password was given for a key that has none: use it without
         try:
             return _load_key_bytes(data, None)
-        except Exception:
+        except Exception:  # noqa: BLE001 - any parser fault is bad input
             raise BadInput(_("{path} is not a PEM or DER private key").format(path=path)) from None
     if ask_password is None:
         raise BadInput(
@@ -92,11 +93,14 @@ def load_private_key(
         return _load_key_bytes(data, _password_bytes(asked))
     except (TypeError, ValueError):
         raise BadInput(_("wrong password for {what} {path}").format(what=label, path=path)) from None
-    except Exception:
+    except Exception:  # noqa: BLE001 - any parser fault is bad input
         raise BadInput(_("{path} holds a private key tlsdoctor cannot use").format(path=path)) from None
 
 
-def _load_pkcs12(path: str, data: bytes, password: str | None, ask_password: AskPassword | None) -> tuple:
+_Pkcs12 = tuple[PrivateKeyTypes | None, x509.Certificate | None, list[x509.Certificate]]
+
+
+def _load_pkcs12(path: str, data: bytes, password: str | None, ask_password: AskPassword | None) -> _Pkcs12:
     attempts: list[bytes | None] = [_password_bytes(password)] if password is not None else [None, b""]
     for attempt in attempts:
         try:
@@ -178,7 +182,7 @@ def load_client_material(
         leaf=leaf,
         chain=chain,
         key=key,
-        source="{path} ({fmt})".format(path=cert_path, fmt=names[fmt]),
+        source=f"{cert_path} ({names[fmt]})",
         cert_path=cert_path,
         source_format=fmt,
         key_path=key_from,

@@ -29,35 +29,6 @@ MAX_CAA_LEVELS = 10  # RFC 8659 climbs to (not including) the root; real names a
 MAX_CHAIN_SHOWN = 32  # CNAME hops we record from one response (loops stop at the first repeat)
 
 
-def parse_nameserver(text: str) -> Nameserver:
-    """`ADDR`, `ADDR:PORT` or `[V6]:PORT` → Nameserver (pure: the `--nameserver` and form syntax; BadInput on nonsense)."""
-    import ipaddress
-
-    from tlsdoctor.errors import BadInput
-    from tlsdoctor.i18n import _
-
-    raw = text.strip()
-    host, port = raw, 53
-    if raw.startswith("["):
-        host, _sep, rest = raw[1:].partition("]")
-        if rest:
-            if not rest.startswith(":") or not rest[1:].isdecimal():
-                raise BadInput(_("bad nameserver {text!r}: use ADDR or ADDR:PORT").format(text=raw))
-            port = int(rest[1:])
-    elif raw.count(":") == 1:
-        host, port_text = raw.split(":")
-        if not port_text.isdecimal():
-            raise BadInput(_("bad nameserver {text!r}: use ADDR or ADDR:PORT").format(text=raw))
-        port = int(port_text)
-    try:
-        address = str(ipaddress.ip_address(host))
-    except ValueError:
-        raise BadInput(_("bad nameserver {text!r}: the address must be an IP address").format(text=raw)) from None
-    if not 0 < port < 65536:
-        raise BadInput(_("bad nameserver {text!r}: port must be 1 to 65535").format(text=raw))
-    return Nameserver(address, port)
-
-
 def _text(name: dns.name.Name) -> str:
     return name.to_text(omit_final_dot=True)
 
@@ -133,7 +104,7 @@ async def _lookup(
         values=values,
         ttl=rrset.ttl if rrset is not None else None,
         cname_chain=_cname_chain(answer.response, qname),
-        nameserver=str(Nameserver(str(answer.nameserver), int(answer.port))),
+        nameserver=str(Nameserver(str(answer.nameserver), answer.port if answer.port is not None else 53)),
     )
 
 

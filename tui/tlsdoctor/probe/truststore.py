@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+import certifi
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
@@ -91,10 +92,8 @@ def system_store() -> tuple[tuple[x509.Certificate, ...], tuple[str, ...], float
 def certifi_store() -> tuple[tuple[x509.Certificate, ...], tuple[str, ...], float]:
     start = time.perf_counter()
     try:
-        import certifi
-
         where = certifi.where()
-    except Exception:
+    except Exception:  # noqa: BLE001 - no certifi bundle: that store is empty
         return (), (), 0.0
     certs = _read_quietly(Path(where))
     return _unique(certs), (where,), (time.perf_counter() - start) * 1000

@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING
 from cryptography import x509
 
 from tlsdoctor.analysis.certinfo import describe, load_der
-from tlsdoctor.analysis.chain.clientpolicy import key_and_signature_findings, name_constraint_findings
+from tlsdoctor.analysis.chain.clientpolicy import (
+    key_and_signature_findings,
+    name_constraint_findings,
+)
 from tlsdoctor.analysis.chain.explain import (
     order_findings,
     too_long_findings,

@@ -19,7 +19,7 @@ from textual.widgets import Button, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tlsdoctor.i18n import _, current_language
-from tlsdoctor.report import finding_title
+from tlsdoctor.summaries import finding_title
 
 from ..display import lazy_gettext, lit
 

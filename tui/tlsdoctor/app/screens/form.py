@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from tlsdoctor.errors import BadInput
 from tlsdoctor.i18n import _, current_language
-from tlsdoctor.report import safe_text
+from tlsdoctor.render.labels import safe_text
 
 from ..display import lazy_gettext
 from ..form_fields import (
@@ -35,7 +35,7 @@ from ..messages import RequestReady
 from .walk import WalkScreen
 
 if TYPE_CHECKING:
-    from tlsdoctor.walk import WalkOptions
+    from tlsdoctor.request import WalkOptions
 
 
 class FormScreen(Screen[None]):

@@ -23,7 +23,7 @@ from ..display import lazy_gettext, lit
 from .walk import WalkScreen
 
 if TYPE_CHECKING:
-    from tlsdoctor.lab.scenarios import Lab
+    from tlsdoctor.demo import DemoLab as Lab
 
 
 class PickerScreen(Screen[None]):

@@ -22,11 +22,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.worker import Worker, WorkerState
 
-from tlsdoctor.facts.steps import Event
 from tlsdoctor.findings import StepId, StepStatus
 from tlsdoctor.i18n import _, current_language
 from tlsdoctor.redact import Redactor, redaction_for
-from tlsdoctor.report import render_markdown, safe_text
+from tlsdoctor.render.labels import safe_text
+from tlsdoctor.render.markdown import render_markdown
+from tlsdoctor.walk import Event
 
 from ..display import lazy_gettext, set_display_filter
 from ..messages import (
@@ -45,7 +46,7 @@ from ..widgets.steps import StepList
 
 if TYPE_CHECKING:
     from tlsdoctor.knowledge import Diagnosis
-    from tlsdoctor.walk import WalkOptions
+    from tlsdoctor.request import WalkOptions
 
 
 class WalkScreen(Screen[None]):

@@ -15,7 +15,8 @@ from textual.widgets import DataTable, Static
 
 from tlsdoctor.findings import Finding
 from tlsdoctor.i18n import _
-from tlsdoctor.report import SEVERITY_WORDS, finding_title
+from tlsdoctor.render.labels import SEVERITY_WORDS
+from tlsdoctor.summaries import finding_title
 
 from ..display import SEVERITY_STYLE, SEVERITY_SYMBOL, lit, pad
 

@@ -16,7 +16,8 @@ from textual.widgets import Static
 
 from tlsdoctor.findings import Code, StepId
 from tlsdoctor.i18n import _, format_percent
-from tlsdoctor.report import finding_title, step_title
+from tlsdoctor.render.labels import step_title
+from tlsdoctor.summaries import finding_title
 
 from .blocks import heading, line
 from .command import CommandLine

@@ -20,7 +20,8 @@ from textual.widgets import Static
 from tlsdoctor.facts.steps import StepResult
 from tlsdoctor.findings import StepId
 from tlsdoctor.i18n import _
-from tlsdoctor.report import step_summary, step_title
+from tlsdoctor.render.labels import step_title
+from tlsdoctor.summaries import step_summary
 
 from ..display import lit
 from ..state import WalkState

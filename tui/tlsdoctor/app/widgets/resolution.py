@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from tlsdoctor.i18n import _
-from tlsdoctor.report import safe_text
+from tlsdoctor.render.labels import safe_text
 
 from ..display import lit, lit_text, pad
 from .blocks import KEY_WIDTH, kv, line, table

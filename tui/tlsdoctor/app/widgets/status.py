@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual.content import Content
 
 from tlsdoctor.i18n import _
-from tlsdoctor.report import step_title
+from tlsdoctor.render.labels import step_title
 
 from ..display import lit
 from ..state import WalkState

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from tlsdoctor.findings import StepId, StepStatus
 from tlsdoctor.i18n import _
-from tlsdoctor.report import STATUS_SYMBOLS, STATUS_WORDS, step_title
+from tlsdoctor.render.labels import STATUS_SYMBOLS, STATUS_WORDS, step_title
 
 from ..display import STATUS_STYLE, lit
 from ..state import WalkState

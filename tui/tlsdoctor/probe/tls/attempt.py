@@ -1,60 +1,48 @@
-"""Fetch what a TLS server presents: one handshake per address and SNI mode.
+"""One handshake attempt, synchronous: the state machine that runs in its own short-lived thread.
 
-I/O only. Verification never happens here: the fetch accepts any certificate
-and records the chain exactly as the server sent it (DER, in order), so the
-analysis can say what is wrong with it. Faults (refused, timeout, not TLS,
-alerts) come back as data in `Handshake`, never as exceptions.
-
-How: pyOpenSSL over memory BIOs, driven by a non-blocking socket and a select
-loop against ONE deadline for the whole attempt (connect + handshake +
-optional read), so a server that drips one byte at a time still ends on time.
-pyOpenSSL rather than `ssl` because it exposes the whole presented chain, the
-CA names of a CertificateRequest and the alerts received (info callback).
-Each attempt runs in its own short-lived thread (bounded by its deadline).
-A client private key stays in memory and never appears in any output.
+pyOpenSSL over memory BIOs, driven by a non-blocking socket and a select loop
+against ONE deadline for the whole attempt (connect + handshake + optional
+read), so a server that drips one byte at a time still ends on time. Faults
+(refused, timeout, not TLS, alerts) end up as data in the `Handshake`, never
+as exceptions. Verification never happens here.
 """
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import ipaddress
 import os
 import select
 import socket
-import threading
 import time
-from collections.abc import Callable, Sequence
-from typing import TypeVar
 
-from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from OpenSSL import SSL
 
-from tlsdoctor.facts.tls import (
-    BOGUS_SNI,
-    ClientCredentials,
-    FetchError,
-    Handshake,
-    SniMode,
+from tlsdoctor.facts.tls import ClientCredentials, FetchError, Handshake, SniMode
+from tlsdoctor.probe.tls.context import (
+    CredentialError,
+    ascii_name,
+    new_context,
+    sni_to_send,
 )
-
-# Texts this module writes itself into `error_detail` (stable, English, data:
-# renderers translate by `error`, they do not show these raw).
-DETAIL_SILENT_CLOSE = "closed after handshake without an alert"
-DETAIL_CLOSE_NOTIFY = "closed after handshake without a response"
-DETAIL_NO_RESPONSE = "no response after the handshake"
+from tlsdoctor.probe.tls.faults import (
+    DETAIL_CLOSE_NOTIFY,
+    DETAIL_NO_RESPONSE,
+    DETAIL_SILENT_CLOSE,
+    NOT_TLS_REASONS,
+    looks_like_tls,
+    not_tls_text,
+    os_error_kind,
+    os_error_text,
+    ssl_error_text,
+    timeout_text,
+)
 
 _READ_LIMIT = 64 * 1024
 _BODY_EXCERPT = 200
 _STATE_CERT_REQUEST = b"SSLv3/TLS read server certificate request"
 _STATE_WRITE_CLIENT_CERT = b"SSLv3/TLS write client certificate"
-_NOT_TLS_REASONS = ("wrong version number", "packet length too long", "http request", "unexpected record")
-
-
-# ---------------------------------------------------------------------------
-# One attempt, synchronous (runs in its own thread)
-# ---------------------------------------------------------------------------
 
 
 class _Deadline(Exception):
@@ -65,47 +53,7 @@ class _PeerClosed(Exception):
     """The socket reached EOF (FIN) while we waited for more."""
 
 
-_REFUSED = {errno.ECONNREFUSED}
-_RESET = {errno.ECONNRESET, errno.EPIPE, errno.ECONNABORTED}
-_TIMEOUT = {errno.ETIMEDOUT}
-
-
-def _os_error_kind(code: int | None) -> FetchError:
-    if code in _REFUSED:
-        return FetchError.REFUSED
-    if code in _RESET:
-        return FetchError.RESET
-    if code in _TIMEOUT:
-        return FetchError.TIMEOUT
-    return FetchError.UNREACHABLE  # EHOSTUNREACH, ENETUNREACH, EADDRNOTAVAIL, EAFNOSUPPORT, …
-
-
-def _os_error_text(exc: OSError) -> str:
-    if exc.errno is not None:
-        return f"[Errno {exc.errno}] {exc.strerror or errno.errorcode.get(exc.errno, '')}".strip()
-    return " ".join(str(exc).split()) or type(exc).__name__
-
-
-def _ssl_error_text(exc: SSL.Error) -> str:
-    """The library's reasons on one line, e.g. "tlsv13 alert certificate required"."""
-    if exc.args and isinstance(exc.args[0], list):
-        reasons = [str(item[-1]) for item in exc.args[0] if item and item[-1]]
-        if reasons:
-            return "; ".join(dict.fromkeys(reasons))
-    text = " ".join(str(exc).split())
-    return text or type(exc).__name__
-
-
-def _looks_like_tls(first: bytes) -> bool:
-    """A TLS record starts with a content type 20..24 and a major version 3."""
-    if not first:
-        return True  # nothing seen: no evidence either way
-    if len(first) >= 1 and not 20 <= first[0] <= 24:
-        return False
-    return len(first) < 2 or first[1] == 3
-
-
-class _Attempt:
+class Attempt:
     """The mutable state of one attempt; turned into a frozen `Handshake` at the end."""
 
     def __init__(
@@ -123,7 +71,7 @@ class _Attempt:
         self.address = address
         self.port = port
         self.sni_mode = sni_mode
-        self.sent_name = _sni_to_send(server_name, sni_mode)
+        self.sent_name = sni_to_send(server_name, sni_mode)
         self.client = client
         self.read_after_handshake = read_after_handshake
         self.http_host = http_host
@@ -231,20 +179,8 @@ class _Attempt:
                     self.cert_requested = True
                 elif state == _STATE_WRITE_CLIENT_CERT:
                     self.client_cert_written = True
-        except Exception:  # a callback must never raise into OpenSSL
+        except Exception:  # noqa: BLE001 - a callback must never raise into OpenSSL
             return
-
-    def _context(self) -> SSL.Context:
-        ctx = SSL.Context(SSL.TLS_CLIENT_METHOD)
-        ctx.set_verify(SSL.VERIFY_NONE)
-        ctx.set_min_proto_version(SSL.TLS1_2_VERSION)
-        # See what the server sends even with weak keys or SHA-1 signatures:
-        # judging them is the analysis' job, refusing them here would hide them.
-        ctx.set_cipher_list(b"DEFAULT:@SECLEVEL=0")
-        ctx.set_info_callback(self._info)
-        if self.client is not None:
-            _load_client(ctx, self.client)
-        return ctx
 
     def _handshake(self) -> None:
         assert self.conn is not None
@@ -327,8 +263,8 @@ class _Attempt:
             except ValueError:
                 raise OSError(errno.EADDRNOTAVAIL, "not an IP address") from None
             try:
-                ctx = self._context()
-            except _CredentialError as exc:
+                ctx = new_context(self._info, self.client)
+            except CredentialError as exc:
                 self.result.update(error=FetchError.HANDSHAKE, error_detail=str(exc), phase="connect")
                 return self._finish(ok=False)
             self._connect()
@@ -336,7 +272,7 @@ class _Attempt:
             self.conn = SSL.Connection(ctx, None)
             self.conn.set_connect_state()
             if self.sent_name is not None:
-                self.conn.set_tlsext_host_name(_ascii_name(self.sent_name))
+                self.conn.set_tlsext_host_name(ascii_name(self.sent_name))
             self._handshake()
             self._record_session()
             if self.read_after_handshake:
@@ -346,7 +282,7 @@ class _Attempt:
         except _Deadline:
             self.result.update(
                 error=FetchError.TIMEOUT,
-                error_detail=_timeout_text(phase, self.timeout),
+                error_detail=timeout_text(phase, self.timeout),
                 phase=phase,
             )
         except _PeerClosed:
@@ -373,7 +309,7 @@ class _Attempt:
             return
         try:
             chain = self.conn.get_peer_cert_chain(as_cryptography=True) or []
-        except Exception:
+        except Exception:  # noqa: BLE001 - no chain to record is not a fault of the attempt
             chain = []
         if chain:
             self.result["presented_chain"] = tuple(c.public_bytes(serialization.Encoding.DER) for c in chain)
@@ -384,8 +320,8 @@ class _Attempt:
     def _classify_eof(self, phase: str) -> None:
         if phase == "read":
             self.result.update(error=FetchError.RESET, error_detail=DETAIL_SILENT_CLOSE, phase=phase)
-        elif not _looks_like_tls(self.first_bytes):
-            self.result.update(error=FetchError.NOT_TLS, error_detail=_not_tls_text(self.first_bytes), phase=phase)
+        elif not looks_like_tls(self.first_bytes):
+            self.result.update(error=FetchError.NOT_TLS, error_detail=not_tls_text(self.first_bytes), phase=phase)
         elif self.alert is not None:
             self.result.update(
                 error=FetchError.HANDSHAKE, error_detail=f"alert {self.alert} then connection closed", phase=phase
@@ -394,16 +330,16 @@ class _Attempt:
             self.result.update(error=FetchError.RESET, error_detail="unexpected eof while reading", phase=phase)
 
     def _classify_os(self, exc: OSError, phase: str) -> None:
-        kind = _os_error_kind(exc.errno)
+        kind = os_error_kind(exc.errno)
         if phase == "read" and kind == FetchError.RESET and not self.result.get("bytes_after_handshake"):
             self.result.update(error=FetchError.RESET, error_detail=DETAIL_SILENT_CLOSE, phase=phase)
             return
-        self.result.update(error=kind, error_detail=_os_error_text(exc), phase=phase)
+        self.result.update(error=kind, error_detail=os_error_text(exc), phase=phase)
 
     def _classify_ssl(self, exc: SSL.Error, phase: str) -> None:
-        text = _ssl_error_text(exc)
+        text = ssl_error_text(exc)
         if self.alert is None and (
-            not _looks_like_tls(self.first_bytes) or any(r in text for r in _NOT_TLS_REASONS)
+            not looks_like_tls(self.first_bytes) or any(r in text for r in NOT_TLS_REASONS)
         ) and phase == "handshake":
             self.result.update(error=FetchError.NOT_TLS, error_detail=text, phase=phase)
             return
@@ -440,151 +376,7 @@ class _Attempt:
         assert self.conn is not None
         try:
             names = self.conn.get_client_ca_list(as_cryptography=True)
-        except Exception:
+        except Exception:  # noqa: BLE001 - no CA list to record is not a fault of the attempt
             return
         self.ca_names = tuple(name.rfc4514_string() for name in names)
 
-
-class _CredentialError(Exception):
-    """The client certificate or key cannot be used (text never contains key material)."""
-
-
-def _load_client(ctx: SSL.Context, client: ClientCredentials) -> None:
-    if not client.chain_der:
-        raise _CredentialError("client certificate chain is empty")
-    try:
-        certs = [x509.load_der_x509_certificate(der) for der in client.chain_der]
-    except ValueError:
-        raise _CredentialError("client certificate could not be parsed") from None
-    try:
-        key = serialization.load_pem_private_key(client.key_pem, password=None)
-    except (ValueError, TypeError):
-        raise _CredentialError("client key could not be loaded") from None
-    try:
-        ctx.use_certificate(certs[0])
-        ctx.use_privatekey(key)  # type: ignore[arg-type]
-        ctx.check_privatekey()
-    except (SSL.Error, TypeError, ValueError):
-        raise _CredentialError("client key does not match the client certificate") from None
-    for cert in certs[1:]:
-        ctx.add_extra_chain_cert(cert)
-
-
-def _sni_to_send(server_name: str | None, mode: SniMode) -> str | None:
-    if mode == SniMode.BOGUS:
-        return BOGUS_SNI
-    if mode == SniMode.NO_SNI or not server_name:
-        return None
-    try:
-        ipaddress.ip_address(server_name.strip("[]"))
-    except ValueError:
-        return server_name
-    return None  # RFC 6066: no IP literals in SNI
-
-
-def _ascii_name(name: str) -> bytes:
-    try:
-        return name.encode("ascii")
-    except UnicodeEncodeError:
-        return name.encode("idna")
-
-
-def _timeout_text(phase: str, timeout: float) -> str:
-    return f"{phase} did not finish within {timeout:g} s"
-
-
-def _not_tls_text(first: bytes) -> str:
-    return f"peer did not answer with TLS (first bytes {first[:16]!r})"
-
-
-# ---------------------------------------------------------------------------
-# Async API
-# ---------------------------------------------------------------------------
-
-_T = TypeVar("_T")
-
-
-async def _in_thread(function: Callable[[], _T]) -> _T:
-    """Run `function` in a fresh daemon thread (not the default executor, which
-    has few workers on small machines and would serialise parallel fetches)."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[_T] = loop.create_future()
-
-    def deliver(value: _T | None, error: BaseException | None) -> None:
-        if future.cancelled():
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(value)  # type: ignore[arg-type]
-
-    def target() -> None:
-        value: _T | None = None
-        error: BaseException | None = None
-        try:
-            value = function()
-        except BaseException as exc:  # delivered to the awaiting task
-            error = exc
-        try:
-            loop.call_soon_threadsafe(deliver, value, error)
-        except RuntimeError:  # the loop closed meanwhile: nobody is waiting any more
-            pass
-
-    threading.Thread(target=target, name="tlsdoctor-fetch", daemon=True).start()
-    return await future
-
-
-async def fetch(
-    address: str,
-    port: int,
-    server_name: str | None,
-    sni_mode: SniMode,
-    timeout: float,
-    *,
-    client: ClientCredentials | None = None,
-    read_after_handshake: bool = False,
-    http_host: str | None = None,
-    read_window: float | None = None,
-) -> Handshake:
-    """One handshake; the whole call ends within `timeout` seconds.
-
-    `read_window` (an addition to the contract): with `read_after_handshake`,
-    stop reading this many seconds after the handshake even if the deadline
-    is further away (a server that accepted the client sends nothing until
-    asked; a TLS 1.3 rejection arrives within one round trip).
-    """
-    attempt = _Attempt(
-        address, port, server_name, sni_mode, timeout, client, read_after_handshake, http_host, read_window
-    )
-    return await _in_thread(attempt.run)
-
-
-async def fetch_all(
-    addresses: Sequence[str],
-    port: int,
-    server_name: str | None,
-    timeout: float,
-    *,
-    modes: Sequence[SniMode] = (SniMode.SNI, SniMode.NO_SNI, SniMode.BOGUS),
-    max_parallel: int = 16,
-) -> tuple[Handshake, ...]:
-    """Every address × mode in parallel (bounded); results in address order, then mode order."""
-    gate = asyncio.Semaphore(max(1, max_parallel))
-
-    async def one(address: str, mode: SniMode) -> Handshake:
-        async with gate:
-            return await fetch(address, port, server_name, mode, timeout)
-
-    jobs = [one(address, mode) for address in addresses for mode in modes]
-    return tuple(await asyncio.gather(*jobs))
-
-
-__all__ = [
-    "BOGUS_SNI",
-    "ClientCredentials",
-    "FetchError",
-    "Handshake",
-    "SniMode",
-    "fetch",
-    "fetch_all",
-]

@@ -1,0 +1,132 @@
+"""The diagnosis: every step's result and finding joined into one `Report`, ranked by the knowledge base.
+
+`build_report` adds the diagnosis step (the ranked knowledge entries, their
+commands filled in with this target's real names by `command_context`).
+`Report.to_json()` is the JSON contract of docs/DESIGN.md. Nothing here renders
+text for a person (that is `tlsdoctor.render`); no rich, no textual, no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from tlsdoctor import __version__
+from tlsdoctor.facts.steps import StepResult
+from tlsdoctor.findings import Finding, Severity, StepId, StepStatus
+from tlsdoctor.knowledge import CommandContext, Diagnosis, diagnose
+from tlsdoctor.summaries import step_summary
+
+if TYPE_CHECKING:
+    from tlsdoctor.analysis.mtls import ExpectedIdentity
+    from tlsdoctor.facts.client import ClientMaterial
+    from tlsdoctor.target import Target
+
+
+class Request(Protocol):
+    """What the diagnosis reads of the walk's request (`request.WalkOptions` is one)."""
+
+    @property
+    def lang(self) -> str: ...
+    @property
+    def client(self) -> ClientMaterial | None: ...
+    @property
+    def expected_identity(self) -> ExpectedIdentity | None: ...
+    @property
+    def ca_files(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True, repr=False)
+class Report:
+    target: Target | None  # None: a report of `explain` (pasted text, no walk)
+    steps: tuple[StepResult, ...]  # in step order, the diagnosis step last
+    findings: tuple[Finding, ...]
+    diagnosis: tuple[Diagnosis, ...]
+    at: dt.datetime
+    lang: str = "en"
+    client: str | None = None  # explain: the recognised client
+    extra: dict[str, Any] = field(default_factory=dict)  # JSON values added to the top level
+
+    def __repr__(self) -> str:
+        # Short on purpose: asyncio formats the repr of a task's result on shutdown, and a
+        # full report (thousands of SANs) would cost tens of milliseconds for nothing.
+        return f"Report(target={self.target!r}, findings={len(self.findings)}, verdict={self.verdict!r})"
+
+    @property
+    def verdict(self) -> str:
+        return "problem" if any(f.severity is Severity.ERROR for f in self.findings) else "ok"
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.verdict == "problem" else 0
+
+    @property
+    def diagnosis_step(self) -> StepResult | None:
+        return self.step(StepId.DIAGNOSIS)
+
+    def step(self, step: StepId) -> StepResult | None:
+        return next((s for s in self.steps if s.step is step), None)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"tool": {"name": "tlsdoctor", "version": __version__}}
+        if self.target is not None:
+            data["target"] = self.target.to_json()
+            data["at"] = self.at.isoformat()
+            data["steps"] = [
+                {**s.to_json(), "summary": step_summary(s)} for s in self.steps if s.step is not StepId.DIAGNOSIS
+            ]
+        else:
+            data["client"] = self.client
+        data["findings"] = [f.to_json() for f in self.findings]
+        data["diagnosis"] = [d.to_json() for d in self.diagnosis]
+        data["verdict"] = self.verdict
+        data.update(self.extra)
+        return data
+
+
+def command_context(target: Target, steps: Sequence[StepResult], options: Request) -> CommandContext:
+    """The real names the knowledge base fills its commands with."""
+    by_id = {s.step: s for s in steps}
+    addresses: tuple[str, ...] = ()
+    cert_names: tuple[str, ...] = ()
+    fetch = by_id.get(StepId.FETCH)
+    if fetch is not None and fetch.data is not None:
+        addresses = tuple(fetch.data.used_addresses) or tuple(fetch.data.addresses)
+    names = by_id.get(StepId.NAMES)
+    if names is not None and names.data is not None:
+        cert_names = tuple(v.value for v in names.data.verdicts if v.kind.value in ("dns", "ip"))
+    client = options.client
+    expected = options.expected_identity
+    return CommandContext(
+        host=target.ascii_host,
+        display_host=target.display_host,
+        port=target.port,
+        addresses=addresses,
+        cert_names=cert_names,
+        client_cert=client.cert_path if client is not None else None,
+        client_key=client.key_path if client is not None else None,
+        ca_file=options.ca_files[0] if options.ca_files else None,
+        expected_client_identity=expected.text if expected is not None else None,
+    )
+
+
+def build_report(
+    target: Target, steps: Sequence[StepResult], options: Request, at: dt.datetime, *, elapsed_ms: float = 0.0
+) -> Report:
+    """Join the steps, rank the diagnosis, and add the diagnosis step itself."""
+    findings = tuple(f for s in steps for f in s.findings)
+    diagnosis = diagnose(findings, command_context(target, steps, options), lang=options.lang)
+    status = StepStatus.FAIL if any(f.severity is Severity.ERROR for f in findings) else (
+        StepStatus.WARN if any(f.severity is Severity.WARNING for f in findings) else StepStatus.OK
+    )
+    diagnosis_step = StepResult(step=StepId.DIAGNOSIS, status=status, data=diagnosis, elapsed_ms=elapsed_ms)
+    return Report(
+        target=target,
+        steps=(*steps, diagnosis_step),
+        findings=findings,
+        diagnosis=diagnosis,
+        at=at,
+        lang=options.lang,
+    )

@@ -1,0 +1,77 @@
+"""The plain-text face of a report (`check`, `inspect` and `explain` without --format).
+
+Every untrusted value is made inert (`safe_text`). Decides nothing: it prints
+the `Report` that `tlsdoctor.diagnosis` built. No textual here.
+"""
+
+from __future__ import annotations
+
+from tlsdoctor import __version__
+from tlsdoctor.diagnosis import Report
+from tlsdoctor.findings import StepId
+from tlsdoctor.i18n import _, format_datetime, format_percent
+from tlsdoctor.render.evidence import evidence_lines
+from tlsdoctor.render.labels import finding_line, safe_text, status_label, step_title
+from tlsdoctor.summaries import step_summary
+
+
+def render_text(report: Report) -> str:
+    now = report.at
+    lines: list[str] = []
+    if report.target is not None:
+        t = report.target
+        lines.append(_("tlsdoctor {version} — {host}:{port} — {when}").format(
+            version=__version__, host=safe_text(t.display_host), port=t.port, when=format_datetime(report.at)
+        ))
+        lines.append("")
+        for s in report.steps:
+            if s.step is StepId.DIAGNOSIS:
+                continue
+            lines.append(f"{s.step.number}. {step_title(s.step)} [{status_label(s.status)}] {safe_text(step_summary(s))}")
+            for ev in evidence_lines(s, now):
+                lines.append(f"     {ev}")
+            for f in s.findings:
+                lines.append(f"   {finding_line(f)}")
+        lines.append("")
+    elif report.client or report.findings:
+        lines.append(_("Recognised client: {client}").format(client=report.client or _("unknown")))
+        for f in report.findings:
+            lines.append(f"  {finding_line(f)}")
+            excerpt = f.evidence.get("excerpt")
+            if excerpt:
+                lines.append(f"     «{safe_text(excerpt)}»")
+        lines.append("")
+    else:
+        lines.append(_("No known TLS error was recognised in this text."))
+    lines.extend(_diagnosis_text(report))
+    verdict = _("problem") if report.verdict == "problem" else _("ok")
+    lines.append(_("Verdict: {verdict}").format(verdict=verdict))
+    return "\n".join(lines) + "\n"
+
+
+def _diagnosis_text(report: Report) -> list[str]:
+    lines: list[str] = []
+    if not report.diagnosis:
+        return lines
+    lines.append(f"{StepId.DIAGNOSIS.number}. {step_title(StepId.DIAGNOSIS)}")
+    for i, d in enumerate(report.diagnosis[:5], 1):
+        lines.append(
+            _("  {i}) {id} {title} — score {score}, fix rate {fix}, confidence {conf}").format(
+                i=i, id=d.kb_id, title=d.title, score=f"{d.score:.2f}", fix=format_percent(d.fix_rate), conf=format_percent(d.confidence)
+            )
+        )
+        lines.append(_("     because: {codes}").format(codes=", ".join(d.because)))
+        if i > 2:
+            continue
+        for w in d.workarounds:
+            lines.append(_("     fix {rank} ({rate} success): {text}").format(rank=w.rank, rate=format_percent(w.success_rate), text=w.text))
+            for c in w.commands:
+                for cl in c.splitlines():
+                    lines.append(f"         $ {safe_text(cl)}")
+        for de in d.dead_ends:
+            flag = _("DEAD END") if de.relevant else _("dead end")
+            lines.append(_("     ⚠ {flag} ({rate} fail): {text}").format(flag=flag, rate=format_percent(de.fail_rate), text=de.text))
+            if de.why:
+                lines.append(_("         why: {why}").format(why=de.why))
+    lines.append("")
+    return lines
