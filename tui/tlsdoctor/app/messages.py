@@ -20,10 +20,11 @@ from tlsdoctor.facts.steps import (
 )
 
 if TYPE_CHECKING:
+    from tlsdoctor.diagnosis import Report
     from tlsdoctor.request import WalkOptions
     from tlsdoctor.walk import Event
 
-EventT = TypeVar("EventT", StepStarted, StepProgress, StepFinished, WalkFinished)
+EventT = TypeVar("EventT", StepStarted, StepProgress, StepFinished, "WalkFinished[Report]")
 
 
 class WalkMessage(Message, Generic[EventT]):
@@ -48,7 +49,7 @@ class StepFinishedMessage(WalkMessage[StepFinished]):
     """A step finished (event: StepFinished, with its StepResult)."""
 
 
-class WalkFinishedMessage(WalkMessage[WalkFinished]):
+class WalkFinishedMessage(WalkMessage["WalkFinished[Report]"]):
     """The walk ended with its report (event: WalkFinished)."""
 
 

@@ -47,7 +47,7 @@ def _sign(builder: x509.CertificateBuilder, signer: PrivateKey, signature_hash: 
     pyOpenSSL (OpenSSL's X509_sign), which still does: the lab needs it.
     """
     if signature_hash != "sha1":
-        return builder.sign(signer, {"sha256": hashes.SHA256(), "sha384": hashes.SHA384()}[signature_hash])
+        return builder.sign(signer, hashes.SHA384() if signature_hash == "sha384" else hashes.SHA256())
     import warnings  # noqa: PLC0415  lazy: only the SHA-1 case needs pyOpenSSL's legacy API
 
     from OpenSSL import crypto  # noqa: PLC0415

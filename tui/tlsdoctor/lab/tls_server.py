@@ -17,7 +17,6 @@ import socket
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from cryptography import x509
@@ -27,6 +26,14 @@ from cryptography.x509.oid import NameOID
 from OpenSSL import SSL, crypto
 
 from tlsdoctor.lab.certs import Issued, PrivateKey
+from tlsdoctor.lab.http import (
+    IDENTITY_REJECT_BODY,
+    NGINX_CERT_ERROR_BODY,
+    NGINX_NO_CERT_BODY,
+    HttpBehaviour,
+    HttpKind,
+    http_response,
+)
 from tlsdoctor.lab.tcp import LoopbackServer, set_recv_timeout, start_on_same_port
 
 __all__ = [
@@ -86,66 +93,6 @@ class ClientAuth:
     verify_depth: int = 4
 
 
-class HttpKind(StrEnum):
-    OK = "ok"
-    REJECT_NO_CERT = "reject_no_cert"
-    REJECT_IDENTITY = "reject_identity"
-    SILENT_CLOSE = "silent_close"
-
-
-NGINX_NO_CERT_BODY = (
-    "<html>\r\n<head><title>400 No required SSL certificate was sent</title></head>\r\n"
-    "<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n"
-    "<center>No required SSL certificate was sent</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
-)
-NGINX_CERT_ERROR_BODY = (
-    "<html>\r\n<head><title>400 The SSL certificate error</title></head>\r\n"
-    "<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n"
-    "<center>The SSL certificate error</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
-)
-IDENTITY_REJECT_BODY = "Client certificate identity not mapped to any authorized user"
-
-
-@dataclass(frozen=True)
-class HttpBehaviour:
-    """What the server does after the handshake (it always reads one HTTP request first).
-
-    - `ok()`: 200 "hello".
-    - `reject_no_cert()`: nginx `ssl_verify_client on`: the TLS layer accepts
-      anything; no certificate → 400 "No required SSL certificate was sent",
-      an unverifiable one → 400 "The SSL certificate error".
-    - `reject_identity(cn)`: the certificate verifies but its CN/SAN is not
-      `cn` → 403 "Client certificate identity not mapped to any authorized user".
-    - `silent_close()`: Node `rejectUnauthorized`: an unverifiable certificate
-      completes the handshake, then the socket is closed without an alert.
-    """
-
-    kind: HttpKind = HttpKind.OK
-    expected_identity: str | None = None
-
-    @classmethod
-    def ok(cls) -> HttpBehaviour:
-        return cls(HttpKind.OK)
-
-    @classmethod
-    def reject_no_cert(cls) -> HttpBehaviour:
-        return cls(HttpKind.REJECT_NO_CERT)
-
-    @classmethod
-    def reject_identity(cls, expected_cn: str) -> HttpBehaviour:
-        return cls(HttpKind.REJECT_IDENTITY, expected_cn)
-
-    @classmethod
-    def silent_close(cls) -> HttpBehaviour:
-        return cls(HttpKind.SILENT_CLOSE)
-
-    @property
-    def permissive_tls(self) -> bool:
-        """True when the TLS layer accepts any client certificate and the
-        decision is taken after the handshake (nginx, Node)."""
-        return self.kind in (HttpKind.REJECT_NO_CERT, HttpKind.SILENT_CLOSE)
-
-
 @dataclass
 class ConnectionRecord:
     """What the server saw on one connection (for tests and the demo)."""
@@ -162,15 +109,6 @@ class ConnectionRecord:
     @property
     def client_verified(self) -> bool:
         return bool(self.client_chain) and not self.verify_errors
-
-
-def _http_response(status: int, reason: str, body: str, content_type: str = "text/plain") -> bytes:
-    data = body.encode()
-    head = (
-        f"HTTP/1.1 {status} {reason}\r\nServer: tlsdoctor-lab\r\nContent-Type: {content_type}\r\n"
-        f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n"
-    )
-    return head.encode() + data
 
 
 _PLACEHOLDER_KEY = ec.generate_private_key(ec.SECP256R1())
@@ -363,18 +301,18 @@ class TlsServer(LoopbackServer):
         if kind == HttpKind.REJECT_NO_CERT:
             if not record.client_chain:
                 record.http_status = 400
-                return _http_response(400, "Bad Request", NGINX_NO_CERT_BODY, "text/html")
+                return http_response(400, "Bad Request", NGINX_NO_CERT_BODY, "text/html")
             if record.verify_errors:
                 record.http_status = 400
-                return _http_response(400, "Bad Request", NGINX_CERT_ERROR_BODY, "text/html")
+                return http_response(400, "Bad Request", NGINX_CERT_ERROR_BODY, "text/html")
         if kind == HttpKind.REJECT_IDENTITY:
             expected = (self.http.expected_identity or "").lower()
             names = [n.lower() for n in _identities(record.client_chain[0])] if record.client_chain else []
             if expected not in names:
                 record.http_status = 403
-                return _http_response(403, "Forbidden", IDENTITY_REJECT_BODY)
+                return http_response(403, "Forbidden", IDENTITY_REJECT_BODY)
         record.http_status = 200
-        return _http_response(200, "OK", "hello")
+        return http_response(200, "OK", "hello")
 
 
 def _client_chain(conn: SSL.Connection) -> tuple[x509.Certificate, ...]:

@@ -28,6 +28,7 @@ from tlsdoctor.findings import Code, Finding, Severity
 ALL_CLIENTS = ("openssl", "curl", "python-ssl", "requests", "node", "java", "go", "chrome", "firefox")
 SECLEVEL2 = ("openssl", "curl", "python-ssl", "requests")  # Debian/Ubuntu OpenSSL at security level 2
 LEGACY_HASHES = {"sha1": "SHA-1", "md5": "MD5"}
+_NETWORKS = (ipaddress.IPv4Network, ipaddress.IPv6Network)
 
 
 def _minimum_bits(kind: str) -> dict[str, int]:
@@ -118,7 +119,7 @@ def _ip_names(cert: x509.Certificate) -> list[ipaddress.IPv4Address | ipaddress.
         san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except (x509.ExtensionNotFound, ValueError):
         return []
-    return list(san.get_values_for_type(x509.IPAddress))
+    return [ip for ip in san.get_values_for_type(x509.IPAddress) if isinstance(ip, ipaddress.IPv4Address | ipaddress.IPv6Address)]
 
 
 def _in_dns_subtree(name: str, base: str) -> bool:
@@ -139,8 +140,8 @@ def _violations(leaf: x509.Certificate, constraints: x509.NameConstraints) -> li
             out.append((name, "excluded"))
         elif permitted_dns and not any(_in_dns_subtree(name, base) for base in permitted_dns):
             out.append((name, "not-permitted"))
-    permitted_ip = [g.value for g in permitted if isinstance(g, x509.IPAddress)]
-    excluded_ip = [g.value for g in excluded if isinstance(g, x509.IPAddress)]
+    permitted_ip = [g.value for g in permitted if isinstance(g, x509.IPAddress) and isinstance(g.value, _NETWORKS)]
+    excluded_ip = [g.value for g in excluded if isinstance(g, x509.IPAddress) and isinstance(g.value, _NETWORKS)]
     for ip in _ip_names(leaf):
         if any(ip.version == net.version and ip in net for net in excluded_ip):
             out.append((str(ip), "excluded"))
