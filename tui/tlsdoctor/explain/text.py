@@ -16,11 +16,13 @@ from dataclasses import dataclass
 # Only the start of a paste is read: real error output is short, logs put it early.
 MAX_CHARS = 1_000_000
 
-# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other two-byte escapes, and 8-bit CSI.
+# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), DCS/SOS/PM/APC (ESC P|X|^|_ ... ESC \), other
+# two-byte escapes, and 8-bit CSI. A string sequence is removed only when it is terminated on its own
+# line: an unterminated one (a stray "ESC ]") loses just its introducer, never the text after it.
 _ANSI = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"
-    r"|\x1b\][^\x07\x1b]{0,4096}(?:\x07|\x1b\\)?"
-    r"|\x1b[PX^_][^\x1b]{0,4096}(?:\x1b\\)?"
+    r"|\x1b\][^\x07\x1b\n\r]{0,4096}(?:\x07|\x1b\\)"
+    r"|\x1b[PX^_][^\x1b\n\r]{0,4096}\x1b\\"
     r"|\x1b[@-Z\\-_]"
     r"|\x9b[0-?]*[ -/]*[@-~]"
 )
