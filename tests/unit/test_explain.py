@@ -647,6 +647,22 @@ def test_surrounding_noise_keeps_the_lead_code(core: str, before: str, after: st
     assert expected in codes_of(result)
 
 
+@pytest.mark.parametrize("stray", ["\x1b]", "\x1b]0;title", "\x1bP", "\x1b_", "\x1bX", "\x1b^", "\x1b]8;;"])
+def test_an_unterminated_escape_does_not_swallow_the_text_after_it(stray: str) -> None:
+    """Found by Hypothesis: `explain('\\x1b]\\n' + text)` returned nothing (the OSC ran on to the end)."""
+    for _case_id, text, _client, expected in CASES:
+        assert codes_of(explain(stray + "\n" + text))[: len(expected)] == list(expected), _case_id
+    assert clean("\x1b]0;title\x07after\x1b]8;;https://x\x1b\\link") == "afterlink"  # terminated ones still go
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from([c[1] for c in CASES]),
+       st.text(alphabet=st.sampled_from(["\x1b", "\x9b", "]", "[", "P", "X", "^", "_", "\x07", "\\", ";", "0", "a"]),
+               max_size=40))
+def test_escapes_on_the_line_before_never_hide_the_error(core: str, escapes: str) -> None:
+    assert explain(escapes + "\n" + core).findings[0].code is explain(core).findings[0].code
+
+
 def test_the_needle_prefilter_never_hides_a_match_in_the_reference_texts() -> None:
     """Besides the proof in test_explain_rules.py: on every reference text, each rule that matches
     a view of the text has one of its needles in that view, so the engine did run it."""

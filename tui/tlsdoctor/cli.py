@@ -8,6 +8,7 @@ bad input (one line on stderr, never a traceback). `check`, `inspect`,
 from __future__ import annotations
 
 import argparse
+import codecs
 import datetime as dt
 import getpass
 import os
@@ -204,13 +205,26 @@ def cmd_inspect(args: argparse.Namespace, lang: str) -> int:
     return report.exit_code
 
 
-def _explain_input(args: argparse.Namespace) -> str:
-    if not args.text or args.text == ["-"]:
-        if sys.stdin.isatty():
-            sys.stderr.write(_("Paste the error text, then press Ctrl-D:") + "\n")
-        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)[:MAX_INPUT_BYTES]
-        return data.decode("utf-8", errors="replace")
-    return " ".join(args.text)
+# Past its first MAX_INPUT_BYTES, standard input is only counted (to say how much was cut), up to this.
+_COUNT_STDIN_BYTES = 64 * MAX_INPUT_BYTES
+
+
+def _read_stdin() -> tuple[str, int, bool]:
+    """(the start of standard input, its length in characters, whether that length is exact).
+
+    Only the first MAX_INPUT_BYTES are kept; the rest is counted, never stored, and
+    counting stops after _COUNT_STDIN_BYTES (an endless pipe must not hang us).
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    head = decoder.decode(sys.stdin.buffer.read(MAX_INPUT_BYTES))
+    total, counted = len(head), 0
+    while counted < _COUNT_STDIN_BYTES:
+        chunk = sys.stdin.buffer.read(MAX_INPUT_BYTES)
+        if not chunk:
+            return head, total + len(decoder.decode(b"", final=True)), True
+        counted += len(chunk)
+        total += len(decoder.decode(chunk))
+    return head, total, False
 
 
 def cmd_explain(args: argparse.Namespace, lang: str) -> int:
@@ -218,8 +232,13 @@ def cmd_explain(args: argparse.Namespace, lang: str) -> int:
     from tlsdoctor.explain import explain  # lazy: start-up cost
     from tlsdoctor.knowledge import diagnose  # lazy: start-up cost
 
-    text = _explain_input(args)
-    result = explain(text)
+    if not args.text or args.text == ["-"]:
+        if sys.stdin.isatty():
+            sys.stderr.write(_("Paste the error text, then press Ctrl-D:") + "\n")
+        text, total, exact = _read_stdin()
+        result = explain(text, total_chars=total, exact=exact)
+    else:
+        result = explain(" ".join(args.text))
     diagnosis = diagnose(result.findings, None, lang=lang)
     report = Report(
         target=None,
@@ -229,10 +248,10 @@ def cmd_explain(args: argparse.Namespace, lang: str) -> int:
         at=dt.datetime.now(dt.UTC),
         lang=lang,
         client=result.client,
-        extra={"matches": [m.to_json() for m in result.matches]},
+        extra={"matches": [m.to_json() for m in result.matches], "input": result.input.to_json()},
     )
     _print(render(report, args.format))
-    return 1 if result.findings else 0
+    return report.exit_code  # the same verdict every face prints
 
 
 def cmd_kb(args: argparse.Namespace, lang: str) -> int:

@@ -1,9 +1,10 @@
 """Recognise pasted TLS error output: which client printed it, which findings it points to.
 
 `explain(text)` reads the error text of any common TLS client (curl with every
-backend, git, OpenSSL, Python, Java, Node.js, Go, kubectl, Docker, Chrome,
-Firefox, .NET, nginx, Envoy/Istio) and returns the finding codes it points to,
-most likely first, with the matched excerpts as evidence.
+backend, wget with OpenSSL or GnuTLS, psql/libpq, git, OpenSSL, Python, Java,
+Node.js, Go, kubectl, Docker, Chrome, Firefox, .NET, nginx, Envoy/Istio) and
+returns the finding codes it points to, most likely first, with the matched
+excerpts as evidence, and how much of the text it read (`input`).
 
 - `rules/`   the rule tables (data): patterns, codes, weights and needles, per kind of problem
 - `rule`     what a rule is (Rule, ClientMarker) and the needle prefilter
@@ -19,6 +20,6 @@ re-exports the public names.
 """
 
 from tlsdoctor.explain.engine import Explanation, Match, explain
-from tlsdoctor.explain.text import MAX_CHARS
+from tlsdoctor.explain.text import MAX_CHARS, InputSize
 
-__all__ = ["MAX_CHARS", "Explanation", "Match", "explain"]
+__all__ = ["MAX_CHARS", "Explanation", "InputSize", "Match", "explain"]

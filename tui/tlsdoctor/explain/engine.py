@@ -3,7 +3,9 @@
 Matching (needles first, then the regex on each text view), dropping generic
 matches inside a scoped rule's span, recognising the client, reading a
 handshake_failure as "client certificate required" when the text talks about
-client certificates, and summing weights per finding code. Pure: no I/O, no
+client certificates, and summing weights per finding code (a fallback rule's
+codes only when nothing specific matched, a hint's only when neither did; see
+`Rule`). Pure: no I/O, no
 clock, deterministic, never raises on any text. The rules themselves are data
 in `tlsdoctor.explain.rules`; this module must not hold patterns of its own
 (beyond what the rules say) or render anything.
@@ -24,10 +26,18 @@ from tlsdoctor.explain.rules import (
     RULE_CLIENT_RANK,
     RULES,
 )
-from tlsdoctor.explain.text import View, clean, views
+from tlsdoctor.explain.text import (
+    InputSize,
+    InputSizeJson,
+    View,
+    clean,
+    input_size,
+    views,
+)
 from tlsdoctor.findings import Code, Finding, Severity
 
 _CODE_ORDER: Mapping[Code, int] = MappingProxyType({code: i for i, code in enumerate(Code)})
+_SPECIFIC, _FALLBACK, _HINT = "specific", "fallback", "hint"  # how much a rule's match says (Rule.hint/fallback)
 
 
 class MatchJson(TypedDict):
@@ -42,6 +52,7 @@ class ExplanationJson(TypedDict):
     client: str | None
     findings: list[dict[str, object]]
     matches: list[MatchJson]
+    input: InputSizeJson
 
 
 @dataclass(frozen=True)
@@ -71,12 +82,14 @@ class Explanation:
     client: str | None
     findings: tuple[Finding, ...]
     matches: tuple[Match, ...]
+    input: InputSize
 
     def to_json(self) -> ExplanationJson:
         return {
             "client": self.client,
             "findings": [f.to_json() for f in self.findings],
             "matches": [m.to_json() for m in self.matches],
+            "input": self.input.to_json(),
         }
 
 
@@ -146,9 +159,11 @@ def _swap_for_client_cert(codes: Weighted) -> Weighted:
     return tuple(sorted(weights.items(), key=lambda item: -item[1]))
 
 
-def _rank(matches: list[Match], hint_flags: list[bool]) -> tuple[Finding, ...]:
-    """Sum weights per code; hint-only codes count only when nothing specific matched."""
-    strong = {m.code for m, hint in zip(matches, hint_flags, strict=True) if not hint}
+def _rank(matches: list[Match], kinds: list[str]) -> tuple[Finding, ...]:
+    """Sum weights per code: specific codes first; fallback codes when nothing specific matched
+    (errors all the same: the text says something failed); hint codes, as info, when neither did."""
+    pairs = list(zip(matches, kinds, strict=True))
+    strong = {m.code for m, kind in pairs if kind == _SPECIFIC} or {m.code for m, kind in pairs if kind == _FALLBACK}
     totals: dict[Code, float] = {}
     best: dict[Code, Match] = {}
     for m in matches:
@@ -169,22 +184,31 @@ def _rank(matches: list[Match], hint_flags: list[bool]) -> tuple[Finding, ...]:
     )
 
 
-def explain(text: str) -> Explanation:
-    """Recognise pasted TLS error output (see the package docstring). Never raises on any str."""
+def _kind(rule: Rule) -> str:
+    return _HINT if rule.hint else _FALLBACK if rule.fallback else _SPECIFIC
+
+
+def explain(text: str, *, total_chars: int | None = None, exact: bool = True) -> Explanation:
+    """Recognise pasted TLS error output (see the package docstring). Never raises on any str.
+
+    `text` may be the start of a longer input of `total_chars` characters (a lower bound
+    unless `exact`): the Explanation's `input` says how much was read.
+    """
     if not isinstance(text, str):
         raise TypeError("explain() takes text (str)")
+    size = input_size(text, total_chars, exact=exact)
     cleaned = clean(text)
     text_views = views(cleaned)
     hits = _find_hits(text_views)
     if not hits:
-        return Explanation(client=None, findings=(), matches=())
+        return Explanation(client=None, findings=(), matches=(), input=size)
     client = _find_client(text_views, hits)
 
     # A handshake_failure alert plus talk of client certificates: the server wanted one.
     context = CLIENT_CERT_CONTEXT.search(cleaned) if any(_is_handshake_alert(h) for h in hits) else None
 
     matches: list[Match] = []
-    hint_flags: list[bool] = []
+    kinds: list[str] = []
     seen: set[tuple[str, Code]] = set()
     for hit in hits:
         excerpt = cleaned[hit.start : hit.end]
@@ -194,10 +218,10 @@ def explain(text: str) -> Explanation:
                 continue
             seen.add((hit.rule.id, code))
             matches.append(Match(code, hit.rule.client or client, hit.rule.id, excerpt, round(weight, 3)))
-            hint_flags.append(hit.rule.hint)
+            kinds.append(_kind(hit.rule))
 
     if context:
         matches.append(Match(Code.MTLS_CERT_REQUIRED, client, "context.client-cert", context.group(), 0.5))
-        hint_flags.append(False)
+        kinds.append(_SPECIFIC)
 
-    return Explanation(client=client, findings=_rank(matches, hint_flags), matches=tuple(matches))
+    return Explanation(client=client, findings=_rank(matches, kinds), matches=tuple(matches), input=size)

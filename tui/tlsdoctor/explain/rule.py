@@ -37,7 +37,10 @@ class Rule:
     """A pattern and the codes it points to.
 
     `hint`: context only (exit codes, generic wrappers); its codes become `info`
-    findings, and only when nothing specific was found. `scope`: the rule knows
+    findings, and only when nothing specific was found. `fallback`: a certain
+    failure that does not say which (GnuTLS's "is not trusted", libpq's
+    "certificate verify failed"); its codes are errors when nothing more
+    specific matched, and are dropped when something did. `scope`: the rule knows
     the context of the text inside it (e.g. nginx verifying a *client* cert), so
     generic rules that match inside its span are dropped. `handshake_alert`:
     a handshake_failure alert, read as "client certificate required" when the
@@ -52,12 +55,15 @@ class Rule:
     _: KW_ONLY
     needles: Needles
     hint: bool = False
+    fallback: bool = False
     scope: bool = False
     handshake_alert: bool = False
     classify: Classifier | None = None
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.hint and self.fallback:
+            raise ValueError(f"rule {self.id}: a hint is not a fallback")
         object.__setattr__(self, "regex", re.compile(self.pattern, FLAGS))
 
 

@@ -4,7 +4,8 @@ ANSI/OSC escapes are stripped, then the rules run on two views of the text, one
 with every whitespace run collapsed to one space (lines wrapped at a space) and
 one with line breaks and their indentation removed (tokens split mid-word by
 wrapping). Offsets map back to the cleaned input, so an excerpt is the exact
-original slice, line breaks included. Pure: no rules, no I/O.
+original slice, line breaks included. `InputSize` says how much of the input
+was read. Pure: no rules, no I/O.
 """
 
 from __future__ import annotations
@@ -12,19 +13,53 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import Required, TypedDict
 
 # Only the start of a paste is read: real error output is short, logs put it early.
 MAX_CHARS = 1_000_000
 
-# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other two-byte escapes, and 8-bit CSI.
+# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), DCS/SOS/PM/APC (ESC P|X|^|_ ... ESC \), other
+# two-byte escapes, and 8-bit CSI. A string sequence is removed only when it is terminated on its own
+# line: an unterminated one (a stray "ESC ]") loses just its introducer, never the text after it.
 _ANSI = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"
-    r"|\x1b\][^\x07\x1b]{0,4096}(?:\x07|\x1b\\)?"
-    r"|\x1b[PX^_][^\x1b]{0,4096}(?:\x1b\\)?"
+    r"|\x1b\][^\x07\x1b\n\r]{0,4096}(?:\x07|\x1b\\)"
+    r"|\x1b[PX^_][^\x1b\n\r]{0,4096}\x1b\\"
     r"|\x1b[@-Z\\-_]"
     r"|\x9b[0-?]*[ -/]*[@-~]"
 )
 _WHITESPACE = re.compile(r"\s+")
+
+
+class InputSizeJson(TypedDict, total=False):
+    chars: Required[int]
+    read: Required[int]
+    cut: Required[bool]
+    chars_at_least: bool  # only when true: `chars` is a lower bound (reading stdin stopped)
+
+
+@dataclass(frozen=True)
+class InputSize:
+    """How much of the input was read: a paste longer than MAX_CHARS is cut, and the report says so."""
+
+    chars: int  # characters in the whole input (a lower bound when not `exact`)
+    read: int  # characters read, from the start
+    exact: bool = True
+
+    @property
+    def cut(self) -> bool:
+        return self.read < self.chars or not self.exact
+
+    def to_json(self) -> InputSizeJson:
+        data: InputSizeJson = {"chars": self.chars, "read": self.read, "cut": self.cut}
+        if not self.exact:
+            data["chars_at_least"] = True
+        return data
+
+
+def input_size(text: str, total_chars: int | None = None, *, exact: bool = True) -> InputSize:
+    """The size of `text`, the start of an input of `total_chars` characters (default: all of it)."""
+    return InputSize(max(len(text), total_chars or 0), min(len(text), MAX_CHARS), exact)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from tlsdoctor.findings import Finding, Severity, StepId, StepStatus
-from tlsdoctor.i18n import N_, _
+from tlsdoctor.i18n import N_, _, format_number
 from tlsdoctor.reasons import reason_text
 from tlsdoctor.summaries import finding_title
 
@@ -107,3 +107,23 @@ def finding_line(f: Finding) -> str:
     if reasons:
         line += " (" + "; ".join(safe_text(r) for r in reasons) + ")"
     return line
+
+
+def one_line(value: object) -> str:
+    """Untrusted text on one line: inert (`safe_text`), line and paragraph separators shown as escapes."""
+    return safe_text(value).replace("\n", "\\n").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def input_cut_line(extra: Mapping[str, object]) -> str | None:
+    """`explain`: the sentence saying the pasted text was cut and which part was read (None: read whole)."""
+    size = extra.get("input")
+    if not isinstance(size, Mapping) or not size.get("cut"):
+        return None
+    chars, read = size.get("chars"), size.get("read")
+    if not isinstance(chars, int) or not isinstance(read, int):
+        return None
+    if size.get("chars_at_least"):
+        text = _("The text was cut: only its first {read} of more than {chars} characters were read.")
+    else:
+        text = _("The text was cut: only its first {read} of {chars} characters were read.")
+    return text.format(read=format_number(read), chars=format_number(chars))

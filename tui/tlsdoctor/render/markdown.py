@@ -13,6 +13,7 @@ from tlsdoctor.render.evidence import evidence_lines
 from tlsdoctor.render.labels import (
     SEVERITY_WORDS,
     finding_reasons,
+    input_cut_line,
     md_text,
     safe_text,
     status_label,
@@ -63,10 +64,19 @@ def _steps_markdown(report: Report) -> list[str]:
 
 def _explain_markdown(report: Report) -> list[str]:
     out = ["# tlsdoctor explain", ""]
+    cut = input_cut_line(report.extra)
+    if cut:
+        out += [f"> {cut}", ""]
+    verdict = _("problem") if report.verdict == "problem" else _("ok")
+    out += ["**" + _("Verdict: {verdict}").format(verdict=verdict) + "**", ""]
+    if not (report.client or report.findings):
+        return [*out, _("No known TLS error was recognised in this text."), ""]
     out.append(_("Recognised client: {client}").format(client=report.client or _("unknown")))
     out.append("")
     for f in report.findings:
-        out.append(f"- `{f.code.value}`: {finding_title(f.code)}")
+        out.append(f"- **{_(SEVERITY_WORDS[f.severity])}** `{f.code.value}`: {finding_title(f.code)}")
+    if report.findings and report.verdict == "ok":
+        out += ["", _("Only hints: the text does not say what failed. Run `tlsdoctor check HOST` to find out.")]
     out.append("")
     return out
 

@@ -11,7 +11,14 @@ from tlsdoctor.diagnosis import Report
 from tlsdoctor.findings import StepId
 from tlsdoctor.i18n import _, format_datetime, format_percent
 from tlsdoctor.render.evidence import evidence_lines
-from tlsdoctor.render.labels import finding_line, safe_text, status_label, step_title
+from tlsdoctor.render.labels import (
+    finding_line,
+    input_cut_line,
+    one_line,
+    safe_text,
+    status_label,
+    step_title,
+)
 from tlsdoctor.summaries import step_summary
 
 
@@ -33,20 +40,33 @@ def render_text(report: Report) -> str:
             for f in s.findings:
                 lines.append(f"   {finding_line(f)}")
         lines.append("")
-    elif report.client or report.findings:
-        lines.append(_("Recognised client: {client}").format(client=report.client or _("unknown")))
-        for f in report.findings:
-            lines.append(f"  {finding_line(f)}")
-            excerpt = f.evidence.get("excerpt")
-            if excerpt:
-                lines.append(f"     «{safe_text(excerpt)}»")
-        lines.append("")
     else:
-        lines.append(_("No known TLS error was recognised in this text."))
+        lines.extend(_explain_text(report))
     lines.extend(_diagnosis_text(report))
     verdict = _("problem") if report.verdict == "problem" else _("ok")
     lines.append(_("Verdict: {verdict}").format(verdict=verdict))
     return "\n".join(lines) + "\n"
+
+
+def _explain_text(report: Report) -> list[str]:
+    """What the pasted text points to; each excerpt on one line (a pasted line cannot forge ours)."""
+    lines: list[str] = []
+    cut = input_cut_line(report.extra)
+    if cut:
+        lines.append(cut)
+    if not (report.client or report.findings):
+        lines.append(_("No known TLS error was recognised in this text."))
+        return lines
+    lines.append(_("Recognised client: {client}").format(client=report.client or _("unknown")))
+    for f in report.findings:
+        lines.append(f"  {finding_line(f)}")
+        excerpt = f.evidence.get("excerpt")
+        if excerpt:
+            lines.append(f"     «{one_line(excerpt)}»")
+    if report.findings and report.verdict == "ok":
+        lines.append(_("Only hints: the text does not say what failed. Run `tlsdoctor check HOST` to find out."))
+    lines.append("")
+    return lines
 
 
 def _diagnosis_text(report: Report) -> list[str]:

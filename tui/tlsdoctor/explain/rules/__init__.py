@@ -1,7 +1,7 @@
 """The rule tables of `tlsdoctor.explain`: what each client prints, and what it points to.
 
-Data only, one module per kind of problem (names, chain, alerts, mtls,
-transport, hints), plus the client markers (clients) and the shared code
+Data only, one module per kind of problem (names, chain, policy, alerts,
+mtls, transport, hints), plus the client markers (clients) and the shared code
 tables (codes). Every rule writes down its needles. The engine
 (`tlsdoctor.explain.engine`) runs them; nothing here matches text or does I/O.
 """
@@ -18,9 +18,12 @@ from tlsdoctor.explain.rules.clients import (
 from tlsdoctor.explain.rules.hints import HINT_RULES
 from tlsdoctor.explain.rules.mtls import MTLS_RULES
 from tlsdoctor.explain.rules.names import NAME_RULES
+from tlsdoctor.explain.rules.policy import POLICY_RULES
 from tlsdoctor.explain.rules.transport import TRANSPORT_RULES
 
-RULES: tuple[Rule, ...] = (*NAME_RULES, *CHAIN_RULES, *ALERT_RULES, *MTLS_RULES, *TRANSPORT_RULES, *HINT_RULES)
+RULES: tuple[Rule, ...] = (
+    *NAME_RULES, *CHAIN_RULES, *POLICY_RULES, *ALERT_RULES, *MTLS_RULES, *TRANSPORT_RULES, *HINT_RULES
+)
 
 __all__ = [
     "CLIENT_CERT_CONTEXT",

@@ -40,6 +40,11 @@ CLIENT_MARKERS: tuple[ClientMarker, ...] = (
                  needles=("curl: (", "curl#", "schannel: ", "gnutls_handshake()", "gnutls recv error", "cafile: ")),
     ClientMarker("java", r"\bjavax\.net\.ssl\.|\bsun\.security\.|\bjava\.security\.cert\.|\bat java\.base/", 8,
                  needles=("javax.net.ssl.", "sun.security.", "java.security.cert.", "at java.base/")),
+    ClientMarker("wget", r"\bwget\b|--no-check-certificate\b|Unable to establish SSL connection\.|\bGnuTLS: ", 8,
+                 needles=("wget", "--no-check-certificate", "unable to establish ssl connection.", "gnutls: ")),
+    ClientMarker("psql", r"\bpsql: |connection to server (?:at|on socket) \"|could not connect to server: |\bsslmode\b"
+                         r"|\bsslrootcert\b|\blibpq\b", 8,
+                 needles=("psql: ", "connection to server ", "could not connect to server: ", "sslmode", "sslrootcert", "libpq")),
     ClientMarker("node", r"\bnode:(?:internal|_tls_wrap|net|tls|https)\b|\bTCPConnectWrap\b|\bat TLSSocket\b"
                          r"|code: '(?:ERR_TLS_|ERR_SSL_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO|CERT_)"
                          r"|\bTypeError: fetch failed\b|deps/openssl/|NODE_TLS_REJECT_UNAUTHORIZED|\bERR_TLS_\w+", 8,

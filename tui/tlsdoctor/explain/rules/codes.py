@@ -20,6 +20,8 @@ INCOMPLETE_FIRST: Weighted = ((C.CHAIN_INCOMPLETE, 1.0), (C.CHAIN_UNTRUSTED, 0.5
 ANY_ISSUER_PROBLEM: Weighted = ((C.CHAIN_UNTRUSTED, 1.0), (C.CHAIN_INCOMPLETE, 0.7), (C.SELF_SIGNED, 0.4))
 UNTRUSTED_ROOT_IN_CHAIN: Weighted = ((C.CHAIN_UNTRUSTED, 1.0), (C.SELF_SIGNED, 0.5))
 EXPIRED_OR_NOT_YET: Weighted = ((C.CERT_EXPIRED, 0.8), (C.CERT_NOT_YET_VALID, 0.4))
+# "verification failed" and no reason (a fallback: a certain failure, cause unknown).
+SOME_CHAIN_PROBLEM: Weighted = ((C.CHAIN_UNTRUSTED, 0.6), (C.CHAIN_INCOMPLETE, 0.4), (C.SELF_SIGNED, 0.25))
 
 # TLS alerts (RFC 8446 numbers, names in tlsdoctor.facts.alerts.ALERT_NAMES) -> codes when the
 # *server* rejected our client certificate. 49 access_denied: the alert says "a valid
@@ -49,8 +51,13 @@ VERIFY_CODES: Mapping[int, Weighted] = MappingProxyType(
         20: UNTRUSTED_OR_INCOMPLETE,
         21: INCOMPLETE_FIRST,
         26: ((C.EKU_NO_SERVER_AUTH, 1.0),),
+        47: ((C.NAME_CONSTRAINTS, 1.0),),  # permitted subtree violation
+        48: ((C.NAME_CONSTRAINTS, 1.0),),  # excluded subtree violation
         62: ((C.HOSTNAME_MISMATCH, 1.0),),
         64: ((C.IP_NOT_IN_SAN, 1.0),),
+        66: ((C.WEAK_KEY, 1.0),),  # EE certificate key too weak
+        67: ((C.WEAK_KEY, 1.0),),  # CA certificate key too weak
+        68: ((C.WEAK_SIGNATURE, 1.0),),  # CA signature digest algorithm too weak
     }
 )
 

@@ -7,13 +7,26 @@ match contains. `openssl.verify-num` and friends read the verify error number
 
 from __future__ import annotations
 
+import re
+
 from tlsdoctor.explain.classify import by_number, by_target
-from tlsdoctor.explain.rule import Rule
+from tlsdoctor.explain.rule import Rule, Weighted
 from tlsdoctor.explain.rules.codes import VERIFY_CODES
 from tlsdoctor.findings import Code as C
 
 _HOST = r"[^\s'\"`,;()<>]{1,255}"  # a bare host name in running text
 _QUOTED = r"[^'\s]{1,255}"  # a host inside '...': anything the client printed
+# wget quotes with gnulib's quote(): ‘host’ in a UTF-8 locale, 'host' in the C locale.
+_WGET_HOST = r"[\u2018'`\"]?(?P<host>[^\s\u2019'`\"]{1,255})"
+
+_by_host = by_target("host")
+
+
+def _curl_no_alt_name(m: re.Match[str]) -> Weighted:
+    """curl names the kind of target ("ipv4 address") even where it leaves the target out."""
+    if (m.group("kind") or "").lower().startswith("ipv"):
+        return ((C.IP_NOT_IN_SAN, 2.0),)
+    return _by_host(m)  # no host printed: a host name
 
 NAME_RULES: tuple[Rule, ...] = (
     # hostname / IP / CN: OpenSSL verify texts shared by curl, Python, Node, nginx, s_client
@@ -31,8 +44,8 @@ NAME_RULES: tuple[Rule, ...] = (
     Rule("python.no-cn-or-san", r"no appropriate commonName or subjectAltName fields were found",
          ((C.HOSTNAME_MISMATCH, 1.0), (C.CN_ONLY, 0.5)), "python", needles=("no appropriate commonname or subjectaltname fields were found",)),
     Rule("curl.no-alt-name",
-         rf"no alternative certificate subject name matches target (?:host ?name|ipv[46] address) '(?P<host>{_QUOTED})'",
-         (), "curl", classify=by_target("host"), needles=("no alternative certificate subject name matches target ",)),
+         rf"no alternative certificate subject name matches target (?P<kind>host ?name|ipv[46] address)(?: '(?P<host>{_QUOTED})')?",
+         (), "curl", classify=_curl_no_alt_name, needles=("no alternative certificate subject name matches target ",)),
     Rule("curl.subject-name", rf"certificate subject name '{_QUOTED}' does not match target host ?name",
          ((C.HOSTNAME_MISMATCH, 2.0), (C.CN_ONLY, 0.5)), "curl", needles=("' does not match target host",)),
     Rule("curl.gnutls-subject-name", r"certificate subject name \([^)\n]{0,255}\) does not match target host ?name",
@@ -64,4 +77,17 @@ NAME_RULES: tuple[Rule, ...] = (
     Rule("dotnet.name-mismatch", r"\bRemoteCertificateNameMismatch\b", ((C.HOSTNAME_MISMATCH, 1.5),), "dotnet", needles=("remotecertificatenamemismatch",)),
     Rule("nginx.upstream-name", r"upstream SSL certificate does not match \"[^\"\n]{0,255}\"", ((C.HOSTNAME_MISMATCH, 2.0),), "nginx", needles=('upstream ssl certificate does not match "',)),
     Rule("envoy.verify-san", r"verify cert failed: verify SAN list", ((C.HOSTNAME_MISMATCH, 2.0),), "envoy", needles=("verify cert failed: verify san list",)),
+    # wget (OpenSSL builds, then GnuTLS builds)
+    Rule("wget.no-san", rf"no certificate subject alternative name matches ?requested host name {_WGET_HOST}", (), "wget",
+         classify=_by_host, needles=("no certificate subject alternative name matches",)),
+    Rule("wget.common-name", rf"certificate common name .{{1,260}}? doesn't match requested host name {_WGET_HOST}", (), "wget",
+         classify=by_target("host", extra=((C.CN_ONLY, 0.5),)), needles=(" doesn't match requested host name ",)),
+    Rule("wget.gnutls-owner", rf"The certificate's owner does not match hostname {_WGET_HOST}", (), "wget",
+         classify=_by_host, needles=("the certificate's owner does not match hostname ",)),
+    # libpq (psql and every client built on it): it checks the name itself, after OpenSSL verified the chain
+    Rule("libpq.name",
+         r'server certificate for "[^"\n]{0,255}"(?: \(and \d{1,6} other names?\))? does not match host name "(?P<host>[^"\n]{1,255})"',
+         (), "psql", classify=_by_host, needles=('server certificate for "',)),
+    Rule("libpq.no-name", r"could not get server's host name from server certificate", ((C.HOSTNAME_MISMATCH, 1.5),), "psql",
+         needles=("could not get server's host name from server certificate",)),
 )
