@@ -11,7 +11,13 @@ from tlsdoctor.diagnosis import Report
 from tlsdoctor.findings import StepId
 from tlsdoctor.i18n import _, format_datetime, format_percent
 from tlsdoctor.render.evidence import evidence_lines
-from tlsdoctor.render.labels import finding_line, safe_text, status_label, step_title
+from tlsdoctor.render.labels import (
+    clients_line,
+    finding_line,
+    safe_text,
+    status_label,
+    step_title,
+)
 from tlsdoctor.summaries import step_summary
 
 
@@ -44,6 +50,9 @@ def render_text(report: Report) -> str:
     else:
         lines.append(_("No known TLS error was recognised in this text."))
     lines.extend(_diagnosis_text(report))
+    if report.clients is not None:
+        c = report.clients.to_json()
+        lines.append(clients_line(c["asked"], c["fail"], c["pass"]))
     verdict = _("problem") if report.verdict == "problem" else _("ok")
     lines.append(_("Verdict: {verdict}").format(verdict=verdict))
     return "\n".join(lines) + "\n"
