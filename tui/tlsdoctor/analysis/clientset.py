@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 
 from tlsdoctor.errors import BadInput
 from tlsdoctor.findings import Code, Finding, Severity, StepId
+from tlsdoctor.i18n import _
 
 CLIENT_CHOICES = ("curl", "openssl", "python", "requests", "node", "java", "go", "chrome", "firefox")
 _MODEL = {"python": "python-ssl"}  # the option's word → the word in evidence and the names matrix
@@ -38,7 +39,7 @@ def parse_clients(values: Iterable[str]) -> tuple[str, ...]:
                 continue
             model = _MODEL.get(name, name)
             if model not in MODEL_CLIENTS:
-                raise BadInput(f"--client {word.strip()!r}: choose from {', '.join(CLIENT_CHOICES)}")
+                raise BadInput(_("--client {name!r}: choose from {choices}").format(name=word.strip(), choices=", ".join(CLIENT_CHOICES)))
             if model not in out:
                 out.append(model)
     return tuple(out)
