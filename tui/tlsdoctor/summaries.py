@@ -99,7 +99,7 @@ def step_summary(result: StepResult) -> str:
             )
         refused = [c.client for c in data.clients if not c.accepts]
         if data.matched and refused and result.status is StepStatus.FAIL:
-            return _("the certificate names {host}, but {clients} refuse it").format(
+            return _("the certificate names {host}, but is refused by {clients}").format(
                 host=data.display_reference, clients=", ".join(refused)
             )
         if data.matched:

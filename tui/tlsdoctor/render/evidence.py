@@ -91,7 +91,7 @@ def address_lines(rows: Sequence[AddressVerdict]) -> list[str]:
         return []
     out = [_("per address:")]
     for r in rows:
-        mark = {True: "✓", False: "✗", None: "?"}[r.ok if r.leaf_sha256 else None]
+        mark = "-" if r.leaf_sha256 is None else ("✓" if r.ok else "✗")
         if r.leaf_sha256 is None:
             verdict = _("no certificate ({error})").format(error=r.error or "-")
         elif r.matched:
