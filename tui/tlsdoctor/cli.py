@@ -54,6 +54,14 @@ def _add_walk_options(p: argparse.ArgumentParser) -> None:
         "a glob (client-*.example.com), or a regex (^CN=client-prod\\.example\\.com, or re:…)",
     )
     p.add_argument("--token", metavar="JWT", help="access token whose cnf x5t#S256 must match the client certificate (payload decoded only, never verified or printed)")
+    p.add_argument(
+        "--client",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="judge for these clients: curl, openssl, python, requests, node, java, go, chrome, firefox "
+        "(repeatable or comma-separated; default: all)",
+    )
     p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help="bound on every network wait (default 5)")
     p.add_argument("--offline", action="store_true", help="do not fetch missing intermediates from AIA URLs")
     p.add_argument("--redact", action="store_true", help="replace names and addresses with stable placeholders (screen sharing)")
@@ -127,6 +135,7 @@ def walk_options(args: argparse.Namespace, lang: str) -> WalkOptions:
         timeout=args.timeout,
         offline=args.offline,
         lang=lang,
+        clients=args.client,
     )
     warning = key_file_warning(options.client)
     if warning is not None:

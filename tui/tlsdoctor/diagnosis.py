@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from tlsdoctor import __version__
+from tlsdoctor.analysis.clientset import MODEL_CLIENTS, ClientsVerdict, clients_verdict
+from tlsdoctor.analysis.path import is_off_path
 from tlsdoctor.facts.steps import StepResult
 from tlsdoctor.findings import Finding, Severity, StepId, StepStatus
 from tlsdoctor.knowledge import CommandContext, Diagnosis, diagnose
@@ -36,6 +38,8 @@ class Request(Protocol):
     def expected_identity(self) -> ExpectedIdentity | None: ...
     @property
     def ca_files(self) -> tuple[str, ...]: ...
+    @property
+    def clients(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True, repr=False)
@@ -48,6 +52,7 @@ class Report:
     lang: str = "en"
     client: str | None = None  # explain: the recognised client
     extra: dict[str, Any] = field(default_factory=dict)  # JSON values added to the top level
+    clients: ClientsVerdict | None = None  # which of the asked clients fail and pass (a walk or `inspect`)
 
     def __repr__(self) -> str:
         # Short on purpose: asyncio formats the repr of a task's result on shutdown, and a
@@ -82,6 +87,8 @@ class Report:
         data["findings"] = [f.to_json() for f in self.findings]
         data["diagnosis"] = [d.to_json() for d in self.diagnosis]
         data["verdict"] = self.verdict
+        if self.clients is not None:
+            data["clients"] = self.clients.to_json()
         data.update(self.extra)
         return data
 
@@ -112,12 +119,30 @@ def command_context(target: Target, steps: Sequence[StepResult], options: Reques
     )
 
 
+def _matrices(steps: Sequence[StepResult]) -> list[dict[str, bool]]:
+    """The names step's client matrices: one per certificate on the client's path (the first one's when
+    the step has no per-address verdicts)."""
+    names = next((s for s in steps if s.step is StepId.NAMES and s.data is not None), None)
+    if names is None:
+        return []
+    rows = [r for r in names.data.addresses if r.on_path and r.leaf_sha256 is not None]
+    if rows:
+        return [{c: c not in r.rejected_by for c in MODEL_CLIENTS} for r in rows]
+    return [{c.client: c.accepts for c in names.data.clients}]
+
+
+def rank_findings(findings: Sequence[Finding], ctx: CommandContext, lang: str) -> tuple[Diagnosis, ...]:
+    """The ranked diagnosis. Context off the client's road (DNS when the address is pinned) is shown
+    among the findings, never ranked: it cannot be why this client fails."""
+    return diagnose([f for f in findings if not is_off_path(f)], ctx, lang=lang)
+
+
 def build_report(
     target: Target, steps: Sequence[StepResult], options: Request, at: dt.datetime, *, elapsed_ms: float = 0.0
 ) -> Report:
     """Join the steps, rank the diagnosis, and add the diagnosis step itself."""
     findings = tuple(f for s in steps for f in s.findings)
-    diagnosis = diagnose(findings, command_context(target, steps, options), lang=options.lang)
+    diagnosis = rank_findings(findings, command_context(target, steps, options), options.lang)
     status = StepStatus.FAIL if any(f.severity is Severity.ERROR for f in findings) else (
         StepStatus.WARN if any(f.severity is Severity.WARNING for f in findings) else StepStatus.OK
     )
@@ -129,4 +154,5 @@ def build_report(
         diagnosis=diagnosis,
         at=at,
         lang=options.lang,
+        clients=clients_verdict(findings, _matrices(steps), options.clients),
     )

@@ -52,6 +52,7 @@ REASON_MESSAGES: Mapping[str, str] = MappingProxyType(
         "strict-verifier-rejects": N_("only strict verifiers (Python 3.13+, cryptography) reject it"),
         "store-differs": N_("one trust store accepts it, another does not"),
         "underscore": N_("an underscore in a DNS name: valid for most clients, refused by Java"),
+        "client-rule": N_("a client named with --client refuses the name by its own matching rules"),
         "expired": N_("expired"),
         "not-yet-valid": N_("not valid yet"),
         "access-denied": N_("the server accepted the certificate but denied access"),

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from tlsdoctor.analysis.clientset import parse_clients
 from tlsdoctor.analysis.mtls import ExpectedIdentity, parse_expected_identity
 from tlsdoctor.analysis.token import TokenView, decode_token
 from tlsdoctor.errors import MAX_INPUT_BYTES, BadInput
@@ -56,12 +57,13 @@ class WalkOptions:
     at: dt.datetime | None = None  # validity time; None = now
     use_system_store: bool = True
     lang: str = "en"
+    clients: tuple[str, ...] = ()  # `--client`, as the names matrix spells them; empty: every client
 
 
 class RequestError(BadInput):
     """Bad input in one field of the request; `field` is its CLI option name without `--`
     ("target", "port", "resolve", "nameserver", "hosts-file", "ca", "client-cert",
-    "client-key", "expect-client-identity", "token", "timeout"), so a form can show it there."""
+    "client-key", "expect-client-identity", "token", "timeout", "client"), so a form can show it there."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -147,6 +149,7 @@ def build_request(
     offline: bool = False,
     use_system_store: bool = True,
     lang: str = "en",
+    clients: Sequence[str] = (),
 ) -> WalkOptions:
     """Plain values (as typed on the command line or in the form) → checked WalkOptions.
 
@@ -187,6 +190,8 @@ def build_request(
         servers = tuple(parse_nameserver(n) for n in nameservers)
     with _field("resolve"):
         pins = tuple(parse_resolve_pin(r) for r in resolves)
+    with _field("client"):
+        asked = parse_clients(clients)
     return WalkOptions(
         target=parsed,
         nameservers=servers,
@@ -200,6 +205,7 @@ def build_request(
         token=token_view,
         use_system_store=use_system_store,
         lang=lang,
+        clients=asked,
     )
 
 

@@ -90,6 +90,18 @@ def step_summary(result: StepResult) -> str:
         ok = sum(1 for h in data.view.handshakes if h.ok)
         return _("{ok} of {total} handshakes completed on {n} addresses").format(ok=ok, total=total, n=len(data.addresses))
     if step is StepId.NAMES:
+        astray = [r.address for r in getattr(data, "addresses", ()) if r.leaf_sha256 and r.matched is False]
+        if data.matched and astray:
+            return _("the certificate of {good} covers {host}; not the one of {bad}").format(
+                good=", ".join(r.address for r in data.addresses if r.matched) or _("the first address"),
+                host=data.display_reference,
+                bad=", ".join(astray),
+            )
+        refused = [c.client for c in data.clients if not c.accepts]
+        if data.matched and refused and result.status is StepStatus.FAIL:
+            return _("the certificate names {host}, but is refused by {clients}").format(
+                host=data.display_reference, clients=", ".join(refused)
+            )
         if data.matched:
             return _("the certificate covers {host}").format(host=data.display_reference)
         closest = data.closest.value if data.closest else _("none")

@@ -20,13 +20,16 @@ from typing import Any
 
 from cryptography import x509
 
+from tlsdoctor.analysis.addresses import judge_addresses, other_findings, with_addresses
 from tlsdoctor.analysis.certinfo import load_der
 from tlsdoctor.analysis.chain import analyse_chain
+from tlsdoctor.analysis.clientset import weigh_for_clients
 from tlsdoctor.analysis.dns import dns_findings, dns_view
 from tlsdoctor.analysis.fetch import FetchView, analyse_fetch
-from tlsdoctor.analysis.hosts import hosts_view, parse_hosts_table
+from tlsdoctor.analysis.hosts import HostsTable, hosts_view, parse_hosts_table
 from tlsdoctor.analysis.mtls import analyse_client
 from tlsdoctor.analysis.names import check_names
+from tlsdoctor.analysis.path import road_for, weigh_divergent, weigh_dns, weigh_faults
 from tlsdoctor.diagnosis import Report, build_report
 from tlsdoctor.facts.steps import (
     StepFinished,
@@ -36,6 +39,7 @@ from tlsdoctor.facts.steps import (
     WalkFinished,
 )
 from tlsdoctor.facts.tls import Handshake, SniMode
+from tlsdoctor.facts.trust import TrustAnchors
 from tlsdoctor.findings import Code, Finding, Severity, StepId, StepStatus, worst_status
 from tlsdoctor.i18n import N_
 from tlsdoctor.probe.aia import fetch_ca_issuers
@@ -114,36 +118,89 @@ def _pins_for(options: WalkOptions) -> tuple[str, ...]:
     return tuple(p.address for p in options.resolves if p.host.lower() in (t.ascii_host, t.display_host) and p.port == t.port)
 
 
-def _start_fetch(
-    options: WalkOptions, addresses: tuple[str, ...]
-) -> tuple[asyncio.Task[tuple[Handshake, ...]], asyncio.Queue[StepProgress | None]]:
-    """Start `probe.tls.fetch_all` over every address; its progress arrives as events on the queue,
-    then None when the task is done (also when it failed: awaiting the task re-raises).
+class _Fetcher:
+    """`probe.tls.fetch_all` in batches (the pinned addresses at once, the rest once DNS has
+    answered), their progress on one queue as events of the fetch step.
 
     SNI first on each address, the other modes only when it answered (a dead
-    address costs one attempt); at most MAX_PARALLEL handshakes in flight.
+    address costs one attempt); at most MAX_PARALLEL handshakes in flight per batch.
     """
-    target = options.target
-    modes = (SniMode.SNI,) if target.is_ip else ALL_MODES
-    queue: asyncio.Queue[StepProgress | None] = asyncio.Queue()
 
-    def progress(done: int, planned: int, handshake: Handshake) -> None:
-        queue.put_nowait(StepProgress(StepId.FETCH, done, planned, f"{handshake.address} {handshake.sni_mode.value}"))
+    def __init__(self, options: WalkOptions) -> None:
+        self.options = options
+        self.queue: asyncio.Queue[StepProgress | None] = asyncio.Queue()
+        self.tasks: list[asyncio.Task[tuple[Handshake, ...]]] = []
+        self.counts: list[tuple[int, int]] = []
+        self.started: tuple[str, ...] = ()
 
-    task = asyncio.ensure_future(
-        fetch_all(
-            addresses, target.port, target.sni, options.timeout,
-            modes=modes, max_parallel=MAX_PARALLEL, skip_dead=True, progress=progress,
-        )
+    def start(self, addresses: Sequence[str]) -> None:
+        target = self.options.target
+        modes = (SniMode.SNI,) if target.is_ip else ALL_MODES
+        index = len(self.tasks)
+        self.counts.append((0, len(addresses) * len(modes)))
+        self.started = (*self.started, *addresses)
+
+        def progress(done: int, planned: int, handshake: Handshake) -> None:
+            self.counts[index] = (done, planned)
+            done_all, planned_all = sum(d for d, _ in self.counts), sum(p for _, p in self.counts)
+            detail = f"{handshake.address} {handshake.sni_mode.value}"
+            self.queue.put_nowait(StepProgress(StepId.FETCH, done_all, planned_all, detail))
+
+        task = asyncio.ensure_future(
+            fetch_all(
+                tuple(addresses), target.port, target.sni, self.options.timeout,
+                modes=modes, max_parallel=MAX_PARALLEL, skip_dead=True, progress=progress,
+            )
+        )  # fmt: skip
+        task.add_done_callback(lambda _task: self.queue.put_nowait(None))
+        self.tasks.append(task)
+
+    async def progress(self) -> AsyncIterator[StepProgress]:
+        """Every progress event, until each batch has finished (one None per batch)."""
+        pending = len(self.tasks)
+        while pending:
+            event = await self.queue.get()
+            if event is None:
+                pending -= 1
+            else:
+                yield event
+
+    async def handshakes(self) -> tuple[Handshake, ...]:
+        batches = [await task for task in self.tasks]
+        return tuple(h for batch in batches for h in batch)
+
+    def cancel(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+
+
+async def _hosts_for(options: WalkOptions) -> HostsTable | None:
+    """The hosts file read ahead of DNS (its lines decide the client's road); None when unreadable."""
+    hosts_file = await asyncio.to_thread(read_hosts_file, options.hosts_file)
+    return parse_hosts_table(hosts_file.text) if hosts_file.text is not None else None
+
+
+def _load_anchors(options: WalkOptions) -> asyncio.Future[TrustAnchors]:
+    """The trust stores, loaded in a thread while the handshakes run."""
+    return asyncio.ensure_future(
+        asyncio.to_thread(load_trust_anchors, options.ca_files, system=options.use_system_store, certifi=options.use_system_store)
     )
-    task.add_done_callback(lambda _task: queue.put_nowait(None))
-    return task, queue
 
 
 async def walk(options: WalkOptions) -> AsyncIterator[Event]:
     """Run every step in order, yielding events as they happen."""
+    fetcher = _Fetcher(options)
+    try:
+        async for event in _walk(options, fetcher):
+            yield event
+    finally:
+        fetcher.cancel()
+
+
+async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]:
     target = options.target
     at = options.at or dt.datetime.now(dt.UTC)
+    asked = options.clients
     results: dict[StepId, StepResult] = {}
 
     def finish(result: StepResult) -> StepFinished:
@@ -155,6 +212,19 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
     timer = _Timer()
     yield finish(_result(StepId.TARGET, TargetView(target, target.sni, options.resolves), (), timer))
 
+    # The client's road is known before DNS: a --resolve pin, or a hosts line for the name.
+    # A pinned address does not wait for DNS: its handshakes start now, beside the lookup.
+    pins = _pins_for(options)
+    table = None if target.is_ip else await _hosts_for(options)
+    entries = table.entries if table is not None else ()
+    ahead = hosts_view(entries, target.ascii_host, (), options.hosts_file, resolves=pins)
+    road = road_for(pins, ahead.hosts_addresses)
+    early = (pins or (target.ascii_host,)) if target.is_ip else ahead.used_addresses
+    anchors_task = None
+    if early:
+        fetcher.start(early[:MAX_ADDRESSES])
+        anchors_task = _load_anchors(options)
+
     # 2 dns
     yield StepStarted(StepId.DNS)
     dns_addresses: tuple[str, ...] = ()
@@ -164,11 +234,10 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
         timer = _Timer()
         dns_result = await resolve(target.ascii_host, list(options.nameservers) or None, options.timeout)
         dns_addresses = dns_result.addresses
-        yield finish(_result(StepId.DNS, dns_view(dns_result), dns_findings(dns_result), timer))
+        yield finish(_result(StepId.DNS, dns_view(dns_result), weigh_dns(dns_findings(dns_result), road), timer))
 
     # 3 hosts
     yield StepStarted(StepId.HOSTS)
-    pins = _pins_for(options)
     used: tuple[str, ...]
     hosts_addresses: tuple[str, ...] = ()
     if target.is_ip:
@@ -176,19 +245,8 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
         yield finish(_skipped(StepId.HOSTS, N_("The target is an IP address: the hosts file does not apply.")))
     else:
         timer = _Timer()
-        hosts_file = await asyncio.to_thread(read_hosts_file, options.hosts_file)
-        if hosts_file.text is None:
-            view = hosts_view((), target.ascii_host, dns_addresses, options.hosts_file, resolves=pins)
-        else:
-            table = parse_hosts_table(hosts_file.text)
-            view = hosts_view(
-                table.entries,
-                target.ascii_host,
-                dns_addresses,
-                options.hosts_file,
-                resolves=pins,
-                invalid_lines=len(table.invalid_lines),
-            )
+        invalid = len(table.invalid_lines) if table is not None else 0
+        view = hosts_view(entries, target.ascii_host, dns_addresses, options.hosts_file, resolves=pins, invalid_lines=invalid)
         used = view.used_addresses
         hosts_addresses = view.hosts_addresses
         yield finish(_result(StepId.HOSTS, view, view.findings, timer))
@@ -199,25 +257,32 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
     truncated_from = len(all_addresses) if len(all_addresses) > MAX_ADDRESSES else None
     addresses = all_addresses[:MAX_ADDRESSES]
     primary = None
+    judgement = None
     if not addresses:
         yield finish(_skipped(StepId.FETCH, N_("No address to connect to: DNS and the hosts file gave none.")))
     else:
         timer = _Timer()
-        task, progress = _start_fetch(options, addresses)
-        try:
-            while (event := await progress.get()) is not None:
-                yield event
-            handshakes = await task
-        finally:
-            task.cancel()
+        rest = [a for a in addresses if a not in fetcher.started]
+        if rest:
+            fetcher.start(rest)
+        if anchors_task is None:
+            anchors_task = _load_anchors(options)
+        async for event in fetcher.progress():
+            yield event
+        handshakes = await fetcher.handshakes()
         fetch_view = analyse_fetch(handshakes, used_addresses=used)
         primary = fetch_view.primary
+        findings = weigh_faults(_with_dropped(fetch_view.findings, truncated_from), used, road)
+        if primary is not None:
+            anchors = await anchors_task
+            judgement = judge_addresses(handshakes, target, used, anchors=anchors, at=at, asked=asked)
+            findings = weigh_divergent(findings, judgement.every_address_fine, path_fine=judgement.path_fine, road=road)
         data = FetchStepData(fetch_view, addresses, used, truncated_from)
-        yield finish(_result(StepId.FETCH, data, _with_dropped(fetch_view.findings, truncated_from), timer))
+        yield finish(_result(StepId.FETCH, data, findings, timer))
 
     presented = tuple(primary.presented_chain) if primary is not None else ()
 
-    # 5 names
+    # 5 names: the first address's certificate in full, a verdict for every address
     yield StepStarted(StepId.NAMES)
     leaf: x509.Certificate | None = None
     if presented:
@@ -225,7 +290,7 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
             leaf = load_der(presented[0])
         except ValueError:
             leaf = None
-    if leaf is None:
+    if leaf is None or primary is None or judgement is None:
         reason = (
             N_("No certificate was received, so there are no names to check.")
             if not presented
@@ -234,19 +299,22 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
         yield finish(_skipped(StepId.NAMES, reason))
     else:
         timer = _Timer()
-        names = check_names(leaf, target)
-        yield finish(_result(StepId.NAMES, names, names.findings, timer))
+        judged = judgement.names.get(primary.leaf_sha256 or "")
+        names = judged.names if judged is not None and judged.names is not None else check_names(leaf, target)
+        own = judged.findings if judged is not None else names.findings
+        found = (*with_addresses(own, judgement.addresses_of(primary)), *other_findings(judgement, primary, used, road, chain=False))
+        names = dataclasses.replace(names, findings=found, addresses=judgement.rows)
+        yield finish(_result(StepId.NAMES, names, found, timer))
 
     # 6 chain
     yield StepStarted(StepId.CHAIN)
-    if not presented:
+    if not presented or primary is None or judgement is None or anchors_task is None:
         yield finish(_skipped(StepId.CHAIN, N_("No certificate was received, so there is no chain to check.")))
     else:
         timer = _Timer()
-        anchors = await asyncio.to_thread(
-            load_trust_anchors, options.ca_files, system=options.use_system_store, certifi=options.use_system_store
-        )
-        chain = analyse_chain(presented, target=target, at=at, anchors=anchors)
+        anchors = await anchors_task
+        judged = judgement.chains.get(primary.chain_sha256)
+        chain = judged.chain if judged is not None and judged.chain is not None else analyse_chain(presented, target=target, at=at, anchors=anchors)
         needs_aia = any(f.code in (Code.CHAIN_INCOMPLETE, Code.CHAIN_UNTRUSTED) and f.severity is Severity.ERROR for f in chain.findings)
         if needs_aia and not options.offline and chain.presented:
             urls = tuple(dict.fromkeys(chain.presented[-1].ca_issuers))[:MAX_AIA_URLS]
@@ -255,7 +323,10 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
                 attempts = await asyncio.gather(*(fetch_ca_issuers(u, options.timeout) for u in urls))
                 fetched = tuple(der for a in attempts for der in a.certs_der)
                 chain = analyse_chain(presented, target=target, at=at, anchors=anchors, fetched=fetched, aia_attempts=attempts)
-        yield finish(_result(StepId.CHAIN, chain, chain.findings, timer))
+        own = with_addresses(weigh_for_clients(chain.findings, asked), judgement.addresses_of(primary, whole_chain=True))
+        found = (*own, *other_findings(judgement, primary, used, road, chain=True))
+        chain = dataclasses.replace(chain, findings=found)
+        yield finish(_result(StepId.CHAIN, chain, found, timer))
 
     # 7 client (mTLS)
     yield StepStarted(StepId.CLIENT)

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tlsdoctor.diagnosis import command_context
+from tlsdoctor.diagnosis import command_context, rank_findings
 from tlsdoctor.facts.steps import StepResult
 from tlsdoctor.findings import StepId, StepStatus
 from tlsdoctor.walk import Event
@@ -167,10 +167,8 @@ class WalkState:
 
 def relocalised_report(report: Report, options: WalkOptions, lang: str) -> Report:
     """The same report with its diagnosis texts in `lang` (knowledge texts are chosen per language)."""
-    from tlsdoctor.knowledge import diagnose  # lazy: start-up cost
-
     if report.target is None:
         return report
-    diagnosis = diagnose(report.findings, command_context(report.target, report.steps, options), lang=lang)
+    diagnosis = rank_findings(report.findings, command_context(report.target, report.steps, options), lang)
     steps = tuple(dataclasses.replace(s, data=diagnosis) if s.step is StepId.DIAGNOSIS else s for s in report.steps)
     return dataclasses.replace(report, diagnosis=diagnosis, steps=steps, lang=lang)

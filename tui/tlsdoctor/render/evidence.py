@@ -7,6 +7,8 @@ goes through `safe_text`. Decides nothing: the findings are already made.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 
@@ -15,6 +17,9 @@ from tlsdoctor.findings import StepId
 from tlsdoctor.i18n import _, format_relative
 from tlsdoctor.reasons import reason_text
 from tlsdoctor.render.labels import safe_text
+
+if TYPE_CHECKING:
+    from tlsdoctor.analysis.names import AddressVerdict
 
 
 def evidence_lines(result: StepResult, now: dt.datetime) -> list[str]:
@@ -56,6 +61,7 @@ def evidence_lines(result: StepResult, now: dt.datetime) -> list[str]:
             marks = ".".join(("=" if label.same else "^") * max(len(label.presented or "∅"), 1) for label in data.closest.labels)
             out.append(_("label diff: {presented} vs {wanted}").format(presented=presented, wanted=wanted))
             out.append(" " * cell_len(_("label diff: ")) + marks)
+        out.extend(address_lines(data.addresses))
         accepts = [c.client for c in data.clients if c.accepts]
         rejects = [c.client for c in data.clients if not c.accepts]
         out.append(_("clients that accept: {clients}").format(clients=", ".join(accepts) or _("none")))
@@ -76,4 +82,23 @@ def evidence_lines(result: StepResult, now: dt.datetime) -> list[str]:
             out.append(safe_text(line))
         if getattr(data, "x5t_s256", None):
             out.append(f"x5t#S256: {data.x5t_s256}")
+    return out
+
+
+def address_lines(rows: Sequence[AddressVerdict]) -> list[str]:
+    """A verdict per address (when there are several): each node's certificate judged on its own."""
+    if len(rows) < 2:
+        return []
+    out = [_("per address:")]
+    for r in rows:
+        mark = "-" if r.leaf_sha256 is None else ("✓" if r.ok else "✗")
+        if r.leaf_sha256 is None:
+            verdict = _("no certificate ({error})").format(error=r.error or "-")
+        elif r.matched:
+            verdict = _("covers the name") if r.ok else _("covers the name; {problems}").format(problems=", ".join(r.problems))
+        else:
+            verdict = _("does not cover the name; closest: {closest}").format(closest=safe_text(r.closest or "-"))
+        where = "" if r.on_path else " " + _("(other clients only)")
+        fp = (r.leaf_sha256 or "-")[:16]
+        out.append(f"  {mark} {r.address:<16} {fp}  {safe_text(r.subject or '-')}: {verdict}{where}")
     return out

@@ -9,7 +9,7 @@ No textual here, and nothing that decides anything about a report.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 from tlsdoctor.findings import Finding, Severity, StepId, StepStatus
@@ -100,12 +100,32 @@ def finding_reasons(f: Finding) -> list[str]:
     return [reason_text(r) for r in found]
 
 
+OFF_PATH_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "clients-without-the-pin-fail": N_("not on this client's path (--resolve pins the address): clients without the pin fail"),
+        "hosts-file-answers": N_("not on this client's path: the hosts file answers for the name"),
+    }
+)
+
+
+def finding_context(f: Finding) -> str | None:
+    """Why a finding is context rather than the cause: the road the client takes avoids it."""
+    note = f.evidence.get("note") if f.evidence.get("off_path") else None
+    return _(OFF_PATH_WORDS[note]) if isinstance(note, str) and note in OFF_PATH_WORDS else None
+
+
 def finding_line(f: Finding) -> str:
-    """`[severity] code: title (reasons)`, one line of plain text."""
+    """`[severity] code: title (reasons) [addresses] — context`, one line of plain text."""
     line = f"[{_(SEVERITY_WORDS[f.severity])}] {f.code.value}: {finding_title(f.code)}"
     reasons = finding_reasons(f)
     if reasons:
         line += " (" + "; ".join(safe_text(r) for r in reasons) + ")"
+    addresses = f.evidence.get("addresses")
+    if isinstance(addresses, list) and addresses and f.step in (StepId.NAMES, StepId.CHAIN):
+        line += " " + _("at {addresses}").format(addresses=", ".join(safe_text(a) for a in addresses))
+    context = finding_context(f)
+    if context:
+        line += " — " + context
     return line
 
 
@@ -127,3 +147,9 @@ def input_cut_line(extra: Mapping[str, object]) -> str | None:
     else:
         text = _("The text was cut: only its first {read} of {chars} characters were read.")
     return text.format(read=format_number(read), chars=format_number(chars))
+
+
+def clients_line(asked: Sequence[str], fail: Sequence[str], passed: Sequence[str]) -> str:
+    """`Clients: fail … · pass …` in the option's words, one line."""
+    none = _("none")
+    return _("Clients: fail: {fail} · pass: {passed}").format(fail=", ".join(fail) or none, passed=", ".join(passed) or none)

@@ -12,6 +12,8 @@ from tlsdoctor.i18n import _, format_datetime, format_percent
 from tlsdoctor.render.evidence import evidence_lines
 from tlsdoctor.render.labels import (
     SEVERITY_WORDS,
+    clients_line,
+    finding_context,
     finding_reasons,
     input_cut_line,
     md_text,
@@ -36,6 +38,10 @@ def _steps_markdown(report: Report) -> list[str]:
     verdict = _("problem") if report.verdict == "problem" else _("ok")
     out.append(_("Checked {when} · verdict **{verdict}**").format(when=format_datetime(report.at), verdict=verdict))
     out.append("")
+    if report.clients is not None:
+        c = report.clients.to_json()
+        out.append(md_text(clients_line(c["asked"], c["fail"], c["pass"])))
+        out.append("")
     out.append("| # | " + _("Step") + " | " + _("Status") + " | " + _("Summary") + " |")
     out.append("|---|---|---|---|")
     for s in report.steps:
@@ -57,6 +63,12 @@ def _steps_markdown(report: Report) -> list[str]:
         for f in s.findings:
             reasons = finding_reasons(f)
             why = (" — " + "; ".join(md_text(r) for r in reasons)) if reasons else ""
+            addresses = f.evidence.get("addresses")
+            if isinstance(addresses, list) and addresses and f.step in (StepId.NAMES, StepId.CHAIN):
+                why += " " + md_text(_("at {addresses}").format(addresses=", ".join(str(a) for a in addresses)))
+            context = finding_context(f)
+            if context:
+                why += " — " + md_text(context)
             out.append(f"- **{_(SEVERITY_WORDS[f.severity])}** `{f.code.value}`: {finding_title(f.code)}{why}")
         out.append("")
     return out

@@ -12,6 +12,7 @@ from tlsdoctor.findings import StepId
 from tlsdoctor.i18n import _, format_datetime, format_percent
 from tlsdoctor.render.evidence import evidence_lines
 from tlsdoctor.render.labels import (
+    clients_line,
     finding_line,
     input_cut_line,
     one_line,
@@ -43,6 +44,9 @@ def render_text(report: Report) -> str:
     else:
         lines.extend(_explain_text(report))
     lines.extend(_diagnosis_text(report))
+    if report.clients is not None:
+        c = report.clients.to_json()
+        lines.append(clients_line(c["asked"], c["fail"], c["pass"]))
     verdict = _("problem") if report.verdict == "problem" else _("ok")
     lines.append(_("Verdict: {verdict}").format(verdict=verdict))
     return "\n".join(lines) + "\n"

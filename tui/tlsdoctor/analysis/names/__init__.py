@@ -26,6 +26,7 @@ from tlsdoctor.analysis.names.check import check_names
 from tlsdoctor.analysis.names.clients import CLIENT_RULES, ClientRule
 from tlsdoctor.analysis.names.matching import match_name, public_suffix_section
 from tlsdoctor.analysis.names.model import (
+    AddressVerdict,
     ClientVerdict,
     IPAddr,
     LabelDiff,
@@ -37,6 +38,7 @@ from tlsdoctor.analysis.names.model import (
 
 __all__ = [
     "CLIENT_RULES",
+    "AddressVerdict",
     "ClientRule",
     "ClientVerdict",
     "IPAddr",

@@ -17,6 +17,8 @@
   `publicsuffixlist`; CA/B BR 3.2.2.6): ERROR for `*.tld` (browsers, OpenSSL,
   curl, Python and Node refuse it), WARNING for longer suffixes (`*.co.uk`,
   `*.s3.amazonaws.com`: Chrome refuses ICANN suffixes, most clients accept).
+  A `*.tld` is then not a cover at all: `hostname-mismatch` ERROR beside it,
+  with the same reason (only Java, and only for private roots, accepts it).
 - `hostname-mismatch` WARNING with `reason: underscore` when the name matches
   only through dNSNames with an underscore (RFC 5280 4.2.1.6 preferred name
   syntax, CA/B BR 7.1.2.7.12): OpenSSL, curl, Go and browsers accept them,
@@ -126,7 +128,25 @@ def _policy_findings(
     winners = [v for v in verdicts if v.verdict is Verdict.MATCH]
     rejected_by = [c.client for c in clients if not c.accepts]
     if winners and all(v.kind is SanKind.DNS and "public_suffix" in v.detail for v in winners):
-        return [
+        refused = [v for v in winners if v.reason == "wildcard-public-suffix"]
+        mismatch = (
+            [
+                Finding(
+                    Code.HOSTNAME_MISMATCH,
+                    Severity.ERROR,
+                    {
+                        "host": target.ascii_host,
+                        "reason": "wildcard-public-suffix",
+                        "sans": [v.value for v in refused],
+                        "rejected_by": rejected_by,
+                        "rule": _PUBLIC_SUFFIX_RULE,
+                    },
+                )
+            ]
+            if len(refused) == len(winners)
+            else []
+        )
+        return mismatch + [
             Finding(
                 Code.WILDCARD_PARTIAL,
                 Severity.ERROR if v.reason == "wildcard-public-suffix" else Severity.WARNING,

@@ -85,6 +85,41 @@ class ClientVerdict:
 
 
 @dataclass(frozen=True)
+class AddressVerdict:
+    """One address the client may reach, and what its certificate is worth for the name.
+
+    `matched` is the RFC 9525 verdict on that address's leaf (None: no certificate
+    came from it, `error` says why); `ok` adds the chain and the asked clients'
+    rules (no error finding on that certificate). `on_path`: the client itself may
+    connect there (not only clients without its pin or hosts line)."""
+
+    address: str
+    on_path: bool
+    leaf_sha256: str | None = None
+    subject: str | None = None
+    matched: bool | None = None
+    ok: bool | None = None
+    closest: str | None = None
+    problems: tuple[str, ...] = ()  # codes of the error findings on this certificate
+    rejected_by: tuple[str, ...] = ()  # clients whose name rules refuse this certificate
+    error: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "address": self.address,
+            "on_path": self.on_path,
+            "matched": self.matched,
+            "ok": self.ok,
+            "leaf_sha256": self.leaf_sha256,
+            "subject": self.subject,
+            "closest": self.closest,
+            "problems": list(self.problems),
+            "rejected_by": list(self.rejected_by),
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
 class NamesResult:
     reference: str  # ascii host, no trailing dot
     display_reference: str
@@ -97,6 +132,7 @@ class NamesResult:
     findings: tuple[Finding, ...]
     trailing_dot: bool = False  # the user wrote `name.`; see the client matrix
     san_error: str | None = None  # the SAN extension could not be decoded
+    addresses: tuple[AddressVerdict, ...] = ()  # a verdict per address (the walk; empty for `inspect`)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -111,4 +147,5 @@ class NamesResult:
             "clients": [c.to_json() for c in self.clients],
             "findings": [f.to_json() for f in self.findings],
             "san_error": self.san_error,
+            "addresses": [a.to_json() for a in self.addresses],
         }

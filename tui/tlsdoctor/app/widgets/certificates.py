@@ -63,6 +63,29 @@ def fetch_pane(data: FetchStepData, rows: tuple[HandshakeRow, ...]) -> Iterator[
     yield handshakes
 
 
+def _addresses_table(data: NamesResult) -> Iterator[Widget]:
+    """A verdict per address: each node's certificate judged on its own."""
+    yield heading(_("Every address ({n})").format(n=len(data.addresses)))
+    rows = table("", _("Address"), _("Certificate"), _("Verdict"), id="addresses-table")
+    for r in data.addresses:
+        if r.leaf_sha256 is None:
+            mark, style, verdict = "-", "", _("no certificate ({error})").format(error=r.error or "-")
+        elif r.matched:
+            mark, style = ("✓", "$success") if r.ok else ("!", "$warning bold")
+            verdict = _("covers the name") if r.ok else _("covers the name; {problems}").format(problems=", ".join(r.problems))
+        else:
+            mark, style = "✗", "$error bold"
+            verdict = _("does not cover the name; closest: {closest}").format(closest=r.closest or "-")
+        where = "" if r.on_path else "  " + _("(other clients only)")
+        rows.add_row(
+            Text(mark, style=style),
+            lit_text(r.address, style),
+            Text((r.leaf_sha256 or "-")[:16]),
+            lit_text(verdict + where, style),
+        )
+    yield rows
+
+
 def names_pane(data: NamesResult) -> Iterator[Widget]:
     yield kv(_("Checking"), data.display_reference + (f" ({data.reference})" if data.reference != data.display_reference else ""))
     verdict = _("✓ covered") if data.matched else _("✗ not covered")
@@ -98,6 +121,8 @@ def names_pane(data: NamesResult) -> Iterator[Widget]:
             Text(reason_text(v.reason, v.detail)),
         )
     yield names
+    if len(data.addresses) > 1:
+        yield from _addresses_table(data)
     yield heading(_("What each client does"))
     clients = table(_("Client"), _("Result"), _("Note"), id="clients-table")
     for c in data.clients:

@@ -31,6 +31,10 @@ def status_line(state: WalkState, target_text: str) -> Content:
             parts.append(("✗ " + _("problem found"), "$error bold"))
         else:
             parts.append(("✓ " + _("nothing wrong found"), "$success bold"))
+        clients = state.report.clients
+        if clients is not None and clients.fail and clients.passed:
+            shown = clients.to_json()
+            parts.append("  " + _("fails for {fail}; passes for {passed}").format(fail=", ".join(shown["fail"]), passed=", ".join(shown["pass"])))
         parts.append("  " + _("done in {secs:.2f}s").format(secs=total))
         if state.report.diagnosis:
             top = state.report.diagnosis[0]
