@@ -227,3 +227,16 @@ def test_a_cn_only_certificate_on_a_trusted_chain_is_only_a_names_problem(make_s
     assert code == 1
     assert "cn-only" in codes(report, "error")
     assert "chain-untrusted" not in codes(report, "error")
+
+
+def test_a_signature_that_does_not_verify_is_not_a_missing_issuer(make_site: MakeSite, pki: certs.Pki) -> None:
+    """The intermediate sent has the right name but another key: nothing is missing, the signature is bad."""
+    impostor = certs.make_ca("Truth Lab Intermediate CA", issuer=pki.root, path_length=0)  # same name, other key
+    leaf = pki.leaf(dns=[HOST])
+    site = _site(make_site, VHost(cert=leaf, chain=(impostor.cert,)), [pki.root.cert])
+    code, report = site.check(HOST)
+    assert code == 1
+    assert "chain-incomplete" not in codes(report), "the issuer (by name) was sent"
+    bad = [f for f in findings(report, "chain-untrusted") if f["evidence"].get("reason") == "bad-signature"]
+    assert bad and bad[0]["severity"] == "error"
+    assert "Truth Lab Intermediate CA" in bad[0]["evidence"]["issuer"]

@@ -62,6 +62,7 @@ REASON_MESSAGES: Mapping[str, str] = MappingProxyType(
         "not-in-this-store": N_("another trust store trusts it, this one does not"),
         "unknown-issuer": N_("the issuer is in no trust store"),
         "verifier-rejected": N_("cryptography's verifier rejects the chain"),
+        "bad-signature": N_("the issuer was sent, but its key does not verify this certificate's signature"),
     }
 )
 

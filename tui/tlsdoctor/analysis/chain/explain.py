@@ -127,6 +127,21 @@ def trust_findings(
                 {**base, "reason": "issuer-loop", "issuer": top_summary.issuer, "loops_to": who(positions[loop_back], summaries[loop_back])},
             )
         ]
+    # The issuer was sent (its name is the top's issuer name) but its key does not verify the
+    # top's signature: nothing is missing, the signature is bad (a tampered or mis-issued
+    # certificate, or the wrong intermediate with the same name).
+    named_issuer = next(
+        (i for i in range(len(certs)) if i not in path and certs[i].subject == top.issuer and i != top_index), None
+    )
+    if named_issuer is not None:
+        return [
+            Finding(
+                Code.CHAIN_UNTRUSTED,
+                Severity.ERROR,
+                {**base, "reason": "bad-signature", "issuer": top_summary.issuer,
+                 "sent_issuer": who(positions[named_issuer], summaries[named_issuer])},
+            )
+        ]  # fmt: skip
     missing: Evidence = {
         "missing_issuer": top_summary.issuer,
         "aki": top_summary.aki,
