@@ -105,6 +105,12 @@ class Entry:
     causes: tuple[LangText, ...] = ()
     steps: tuple[FixStep, ...] = ()
     prevention: tuple[LangText, ...] = ()
+    rates_source: str = "estimate"  # seed | estimate (schema.json): where the rates come from
+
+    @property
+    def rates_estimated(self) -> bool:
+        """True unless every rate of the entry is a recorded figure of its seed."""
+        return self.rates_source != "seed"
 
     @property
     def quality(self) -> float:

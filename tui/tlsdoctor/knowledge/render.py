@@ -77,6 +77,7 @@ class EntryJson(TypedDict):
     confidence: float
     evidence: int
     evidence_note: str
+    rates_source: str
     first_seen: str
     compatibility: list[EntryCompatibilityJson]
     root_cause: str
@@ -122,6 +123,7 @@ def entry_to_json(entry: Entry, lang: str = "en", ctx: CommandContext | None = E
         "confidence": entry.confidence,
         "evidence": entry.evidence,
         "evidence_note": entry.evidence_note.get(lang),
+        "rates_source": entry.rates_source,
         "first_seen": entry.first_seen.isoformat(),
         "compatibility": [
             {
