@@ -84,8 +84,10 @@ class TlsDoctorApp(App[int]):
         lab: Lab | None = None,
         export_dir: str | Path | None = None,
         replay: Sequence[Event] | None = None,
+        server_log: Callable[[], Sequence[str]] | None = None,
     ) -> None:
-        """`replay`: recorded engine events to show instead of a live walk (fixed pictures)."""
+        """`replay`: recorded engine events to show instead of a live walk (fixed pictures);
+        `server_log`: a lab server's log to show beside the walk of `options` (the demo's scenarios)."""
         set_language(lang)
         super().__init__()
         self.options = options
@@ -93,6 +95,7 @@ class TlsDoctorApp(App[int]):
         self.lab = lab
         self._own_lab = False
         self.replay = replay
+        self.server_log = server_log
         self.export_dir = Path(export_dir) if export_dir is not None else Path.cwd()
 
     def on_mount(self) -> None:
@@ -106,7 +109,7 @@ class TlsDoctorApp(App[int]):
                 self._own_lab = True
             self.push_screen(PickerScreen(self.lab))
         elif self.options is not None:
-            self.push_screen(WalkScreen(self.options, back_allowed=False, replay=self.replay))
+            self.push_screen(WalkScreen(self.options, back_allowed=False, replay=self.replay, server_log=self.server_log))
         else:
             self.push_screen(FormScreen())
 
