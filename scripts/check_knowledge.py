@@ -74,6 +74,8 @@ _TYPE_WORDS: Mapping[str, str] = {
     "null": "null",
 }
 _CODES = frozenset(c.value for c in Code)
+# A placeholder is a whole shell word: `{x}`, `{x};` (nginx) or `ENV_VAR={x}`, never glued into a URL or a flag.
+WHOLE_WORD = re.compile(r"(?:[A-Z_]{2,40}=)?\{[a-z_]+\};?")
 
 Problem = tuple[str, str]  # (field path, what is wrong)
 
@@ -182,6 +184,11 @@ def rule_problems(d: Mapping[str, Any], stem: str) -> list[Problem]:
             (at, f"dead-end action {label!r} is not allowed in a workaround")
             for label, pattern in FORBIDDEN_IN_WORKAROUNDS
             if pattern.search(template)
+        ]
+        out += [
+            (at, f"placeholder glued to other text in {word!r}: make it a whole word (the value is quoted, not its flag)")
+            for word in template.split()
+            if "{" in word and not WHOLE_WORD.fullmatch(word)
         ]
     return out
 

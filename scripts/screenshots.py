@@ -66,8 +66,23 @@ async def _knowledge(pilot: Any, app: TlsDoctorApp) -> None:
     await pilot.pause(0.5)
 
 
+def _seed_walk(lab: Lab, lang: str) -> TlsDoctorApp:
+    """The mTLS seed's case, with the lab server's log read at the end of the walk (as the demo does)."""
+    options = lab.options_for("mtls-identity", lang=lang)
+    return TlsDoctorApp(options, lang=lang, server_log=lambda: lab.server_log("mtls-identity"))
+
+
 async def _nothing(pilot: Any, app: TlsDoctorApp) -> None:
     await pilot.pause(0.3)
+
+
+SHARED_CALL = (80, 24)  # the screen of a shared call (issue 11)
+
+
+async def _walk_only(pilot: Any, app: TlsDoctorApp) -> None:
+    screen = app.screen
+    assert isinstance(screen, WalkScreen)
+    await _walk_done(pilot, screen)
 
 
 async def shoot(out: Path, size: tuple[int, int]) -> list[Path]:
@@ -82,11 +97,14 @@ async def shoot(out: Path, size: tuple[int, int]) -> list[Path]:
             ("walk-chain", lambda lang: TlsDoctorApp(lab.options_for("incomplete-chain", lang=lang, offline=True), lang=lang), _select(StepId.CHAIN)),
             ("explain", lambda lang: TlsDoctorApp(None, lang=lang), _explain),
             ("knowledge", lambda lang: TlsDoctorApp(None, lang=lang), _knowledge),
+            # at 80×24, as the walk ends, no key pressed: the card says what, why and what to run
+            ("walk-80x24", lambda lang: TlsDoctorApp(lab.options_for("wrong-host", lang=lang), lang=lang), _walk_only),
+            ("walk-mtls-identity-80x24", lambda lang: _seed_walk(lab, lang), _walk_only),
         ]
         for name, make, drive in plans:
             for lang in ("en", "zh"):
                 app = make(lang)
-                async with app.run_test(size=size) as pilot:
+                async with app.run_test(size=SHARED_CALL if name.endswith("80x24") else size) as pilot:
                     await pilot.pause(0.2)
                     await drive(pilot, app)
                     svg = fix_cjk_svg(app.export_screenshot(title=f"tlsdoctor — {name} ({lang})"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from tlsdoctor.demo import DemoLab as Lab
 from tlsdoctor.i18n import set_language
 

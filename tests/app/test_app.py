@@ -24,6 +24,7 @@ from textual.widgets import (
     TextArea,
     Tree,
 )
+
 from tlsdoctor.app.main import TlsDoctorApp, write_new_file
 from tlsdoctor.app.screens import (
     ExplainDialog,
@@ -162,7 +163,8 @@ async def test_walk_in_chinese_shows_chinese_steps_and_diagnosis(lab: Lab) -> No
         assert top.kb_id == "TLS-1002"
         assert any("\u4e00" <= ch <= "\u9fff" for ch in top.title), top.title
         status = plain(screen.query_one("#status-line", Static))
-        assert top.title in status
+        assert "TLS-1002" in status and "发现问题" in status
+        assert top.title in screen_text(screen)  # under the failing step, with the dead end to avoid
         assert [m.event.result.step for m in engine_messages(messages) if isinstance(m, StepFinishedMessage)] == list(StepId)
 
 
@@ -186,7 +188,11 @@ async def test_live_language_switch_keeps_results_and_selected_step(lab: Lab) ->
         top = screen.state.report.diagnosis[0]
         assert top.kb_id == "TLS-1002" and top.title != report_before.diagnosis[0].title
         assert any("\u4e00" <= ch <= "\u9fff" for ch in top.title)
-        assert top.title in plain(screen.query_one("#status-line", Static))
+        assert top.title in screen_text(screen)
+        assert "发现问题" in plain(screen.query_one("#status-line", Static))
+        # the verdict card is told again in Chinese, and its command is still the one c copies
+        card = screen_text(screen.query_one("#verdict"))
+        assert "方案 1" in card and screen.selected_command() == top.workarounds[0].commands[0]
         # binding labels are lazy strings, rendered in the new language by the refreshed footer
         from textual.widgets import Footer
 

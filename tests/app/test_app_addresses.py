@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from test_app import SIZE, plain, wait_for_walk
 from textual.widgets import DataTable, Static
+
 from tlsdoctor.app.main import TlsDoctorApp
 from tlsdoctor.app.screens import WalkScreen
 from tlsdoctor.app.widgets import StepList

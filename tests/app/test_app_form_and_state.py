@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tlsdoctor.app.state as app_state
 from textual.widgets import Button, Input, Label
+
+import tlsdoctor.app.state as app_state
 from tlsdoctor.app.main import TlsDoctorApp
 from tlsdoctor.app.screens import FormScreen, WalkScreen
 from tlsdoctor.app.state import WalkState

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from tlsdoctor.app.main import TlsDoctorApp
 from tlsdoctor.app.widgets import StepList
 from tlsdoctor.findings import StepId, StepStatus, worst_status
@@ -107,29 +108,55 @@ def test_demo_picker(snap_compare: Any, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_walk_names_step(snap_compare: Any, lang: str) -> None:
-    """The walk screen after a walk of wrong.example.test: the status line says
-    "✗ problem found" and "most likely: TLS-1002 …"; on the left the 8 numbered
-    steps with "✓ ok 12ms"-style states, 7 skipped with its reason, 5 Names
-    highlighted as "✗ failed"; on the right the names evidence: closest SAN
-    other.example.test highlighted, the label diff (other vs wrong, ^ marks),
-    every SAN with verdict and reason, and the per-client matrix all "✗ rejects"."""
+    """The walk screen after a walk of wrong.example.test at 120×40: the status
+    line says "✗ problem found · most likely: TLS-1002"; the verdict card (finding,
+    evidence, fix 1 and its selected command) across the top; on the left the 8
+    numbered steps with "✓ ok 12ms"-style states, 7 skipped with its reason
+    whole (not cut with "…"), 5 Names highlighted as "✗ failed"; on the right
+    the names evidence: closest SAN other.example.test highlighted, the label
+    diff (other vs wrong, ^ marks), every SAN with its verdict in words ("does
+    not match", "不匹配" in zh) and reason, and the per-client matrix all
+    "✗ rejects" with a translated note."""
     assert snap_compare(replay_app(lang), terminal_size=(120, 40), run_before=select(StepId.NAMES))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_walk_diagnosis_step(snap_compare: Any, lang: str) -> None:
     """Step 8 selected: TLS-1002 ranked first with fix rate, confidence and
-    "why: hostname-mismatch", its workarounds with success rates and "$ …"
-    commands built from wrong.example.test:443, and the dead ends set apart by a
-    warning bar with "⚠ DEAD END (70% fail)"; in zh the knowledge texts are Chinese."""
+    "because: hostname-mismatch", its workarounds with success rates (TLS-1002's
+    are the seed's: no "estimate"; TLS-1003's and TLS-1005's say "estimate"
+    beside each figure) and "$ …" commands built from wrong.example.test:443,
+    and the dead ends set apart by a warning bar with "⚠ dead end (70% fail)";
+    in zh the knowledge texts are Chinese."""
     assert snap_compare(replay_app(lang), terminal_size=(120, 40), run_before=select(StepId.DIAGNOSIS))
 
 
-def test_walk_names_step_zh_at_80x24(snap_compare: Any) -> None:
-    """The Chinese walk screen at 80×24: the step list (36 cells) and the names
-    evidence still fit side by side, double-width text is not cut mid-character,
-    and the footer keys are visible."""
-    assert snap_compare(replay_app("zh"), terminal_size=(80, 24), run_before=select(StepId.NAMES))
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_walk_at_80x24_needs_no_key_press(snap_compare: Any, lang: str) -> None:
+    """The screen of a shared call, as the walk ends (no key pressed): one status
+    line "wrong.example.test:443 ✗ problem found · most likely: TLS-1002 · 0.04s";
+    under it the verdict card: "finding ✗ hostname-mismatch: …", "evidence the
+    certificate holds other.example.test, www.other.example.test / the client
+    asked for wrong.example.test", "fix 1 TLS-1002 (95% success) Reissue the
+    certificate …" (no "estimate": the seed's own figure) and the command
+    "▶ $ certbot certonly --standalone -d wrong.example.test" wrapped before
+    "-d other.example.test -d www.other.example.test", selected (▶). Below: the
+    eight steps one line each (5 ✗ Names highlighted, 7 "-" skipped) and the
+    names evidence. No host name is cut inside (never "other.ex/ample.test"), no
+    Chinese line starts with "。" or "，", nothing sits under a toast, and the
+    footer starts "c Copy  ] Next command" ("c 复制  ] 下一条命令" in zh) with
+    "^p palette" ("^p 命令面板") as an ordinary key."""
+    assert snap_compare(replay_app(lang), terminal_size=(80, 24), run_before=select(StepId.NAMES))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_walk_diagnosis_at_80x24(snap_compare: Any, lang: str) -> None:
+    """Step 8 at 80×24, the card still on top: the pane lists "1) TLS-1002 …"
+    with its rates "fix rate 90% · confidence 87% · score …" (no "estimates":
+    seed figures), "because: hostname-mismatch (…)", and the fixes wrapped
+    between words. In zh the entry title wraps without a line that starts with
+    "：" or "，"."""
+    assert snap_compare(replay_app(lang), terminal_size=(80, 24), run_before=select(StepId.DIAGNOSIS))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

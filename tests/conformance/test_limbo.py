@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tlsdoctor.findings import Severity
 from tlsdoctor.offline import InspectResult, inspect_certificates
 

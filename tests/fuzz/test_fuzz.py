@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+
 from tlsdoctor.analysis.hosts import parse_hosts_table
 from tlsdoctor.analysis.names import Verdict, match_name
 from tlsdoctor.analysis.token import decode_token

@@ -11,6 +11,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from sites import MakeSite, Site, free_port
+
 from tlsdoctor.lab.dns_server import DnsServer
 from tlsdoctor.lab.tcp import LoopbackServer, start_on_same_port
 from tlsdoctor.lab.tls_server import TlsServer, VHost

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
+
 from tlsdoctor.analysis.certinfo import describe
 from tlsdoctor.analysis.chain import analyse_chain
 from tlsdoctor.facts.trust import TrustAnchors

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 from sites import MakeSite, codes, findings, step
+
 from tlsdoctor.lab import certs
 from tlsdoctor.lab.tls_server import ClientAuth, TlsServer, VHost
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from tlsdoctor.cli import main
 from tlsdoctor.demo import DemoLab as Lab
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 import tlsdoctor
 from tlsdoctor.cli import main
 from tlsdoctor.lab import certs

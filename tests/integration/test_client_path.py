@@ -13,6 +13,7 @@ import time
 
 import pytest
 from sites import MakeSite, codes, findings, step
+
 from tlsdoctor.lab import certs
 from tlsdoctor.lab.tls_server import VHost
 

@@ -13,6 +13,7 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 import pytest
+
 from tlsdoctor.analysis.dns import dns_findings, dns_view
 from tlsdoctor.facts.dns import DnsLookup, DnsResult, Nameserver
 from tlsdoctor.findings import Code, Severity

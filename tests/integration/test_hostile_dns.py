@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from tlsdoctor.cli import main
 from tlsdoctor.lab.dns_server import DnsServer
 from tlsdoctor.lab.tcp import closed_port

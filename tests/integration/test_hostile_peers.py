@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from tlsdoctor.cli import main
 from tlsdoctor.facts.tls import SniMode
 from tlsdoctor.lab import certs

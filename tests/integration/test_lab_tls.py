@@ -15,6 +15,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from OpenSSL import SSL
+
 from tlsdoctor.lab.certs import EKU_CLIENT, Issued, Pki, make_ca, make_leaf, make_pki
 from tlsdoctor.lab.tcp import (
     BlackHoleServer,

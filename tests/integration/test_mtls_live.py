@@ -13,6 +13,7 @@ import json
 
 import pytest
 from OpenSSL import SSL
+
 from tlsdoctor.analysis.mtls import analyse_client, parse_expected_identity, x5t_s256
 from tlsdoctor.analysis.token import decode_token
 from tlsdoctor.facts.client import ClientCertView

@@ -14,6 +14,7 @@ import datetime as dt
 
 import pytest
 from sites import MakeSite, Site, codes, findings, step
+
 from tlsdoctor.facts.steps import StepFinished, StepProgress, StepStarted
 from tlsdoctor.findings import StepId
 from tlsdoctor.lab import certs

@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+
 from tlsdoctor.cli import main
 from tlsdoctor.demo import DemoLab as Lab
 from tlsdoctor.redact import Redactor

@@ -7,6 +7,7 @@ import json
 import time
 
 import pytest
+
 from tlsdoctor.cli import main
 from tlsdoctor.demo import DemoLab as Lab
 from tlsdoctor.lab.scenarios import HOSTILE_CN, SCENARIOS

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import pytest
 from cryptography.hazmat.primitives import serialization
 from OpenSSL import SSL
+
 from tlsdoctor.analysis.fetch import analyse_fetch
 from tlsdoctor.facts.tls import (
     BOGUS_SNI,

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from cryptography import x509
+
 from tlsdoctor.analysis.certinfo import describe
 from tlsdoctor.analysis.chain import MAX_PRESENTED, analyse_chain
 from tlsdoctor.errors import BadInput

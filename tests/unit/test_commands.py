@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from tlsdoctor.findings import Code, Finding, Severity
 from tlsdoctor.knowledge.commands import PLACEHOLDERS, CommandContext, render_command
 from tlsdoctor.knowledge.load import load_knowledge
@@ -75,13 +76,14 @@ def test_filled_from_the_real_names() -> None:
     ctx = CommandContext(host="api.example.com", port=8443, addresses=("192.0.2.7", "192.0.2.8"),
                          cert_names=("www.example.com", "*.example.com", "other.test", "API.example.com"),
                          client_cert="certs/client.pem", ca_file="ca.pem")
-    assert render_command("certbot certonly --standalone {d_flags}", ctx) == (
-        "certbot certonly --standalone -d api.example.com -d www.example.com"
+    # a wildcard among the names to keep: DNS-01, and the wildcard stays
+    assert render_command("certbot certonly {certbot_args}", ctx) == (
+        "certbot certonly --manual --preferred-challenges dns -d api.example.com -d www.example.com -d '*.example.com'"
     )
     assert render_command("tlsdoctor csr {name_flags}", ctx) == (
         "tlsdoctor csr --name api.example.com --name www.example.com --name '*.example.com'"
     )
-    assert render_command("curl --resolve {host}:{port}:{address} https://{host_port}/", ctx) == (
+    assert render_command("curl --resolve {resolve_pin} {https_url}", ctx) == (
         "curl --resolve api.example.com:8443:192.0.2.7 https://api.example.com:8443/"
     )
     assert render_command("x {addresses}", ctx) == "x 192.0.2.7 192.0.2.8"
@@ -100,6 +102,43 @@ def test_missing_values_render_as_quoted_readable_stand_ins() -> None:
     assert shlex.split(render_command("cat {ca_file}", None)) == ["cat", "<ca-file.pem>"]
 
 
+def test_a_stand_in_quotes_the_value_never_its_flag() -> None:
+    """Issue 11: `certbot certonly --standalone '-d <host>'` and `https://'<host>:<port>'/` were one word with their flag."""
+    assert render_command("certbot certonly {certbot_args}", None) == "certbot certonly --standalone -d '<host>'"
+    assert render_command("curl -sSI {https_url}", None) == "curl -sSI 'https://<host>:<port>/'"
+    assert render_command("tlsdoctor csr {name_flags}", None) == "tlsdoctor csr --name '<host>'"
+    assert render_command("curl --resolve {resolve_pin} {https_url}", None) == (
+        "curl --resolve '<host>:<port>:<address>' 'https://<host>:<port>/'"
+    )
+
+
+def test_the_wildcard_apex_fix_keeps_the_wildcard_and_asks_for_dns_01() -> None:
+    """*.wild.test does not cover wild.test: the new certificate needs both names, and a wildcard needs DNS-01."""
+    ctx = CommandContext(host="wild.test", cert_names=("*.wild.test",))
+    words = shlex.split(render_command("certbot certonly {certbot_args}", ctx))
+    assert words[:5] == ["certbot", "certonly", "--manual", "--preferred-challenges", "dns"]
+    assert sorted(words[6::2]) == ["*.wild.test", "wild.test"] and set(words[5::2]) == {"-d"}
+    assert "--standalone" not in words
+
+
+def test_names_without_a_wildcard_keep_the_standalone_challenge() -> None:
+    ctx = CommandContext(host="wrong.example.test", cert_names=("other.example.test", "www.other.example.test", "x.unrelated.test"))
+    assert render_command("certbot certonly {certbot_args}", ctx) == (
+        "certbot certonly --standalone -d wrong.example.test -d other.example.test -d www.other.example.test"
+    )
+
+
+WHOLE_WORD = re.compile(r"(?:[A-Z_]{2,40}=)?\{[a-z_]+\};?")  # `{x}`, `{x};` (nginx) or `ENV_VAR={x}`
+
+
+def test_every_shipped_placeholder_is_a_whole_shell_word() -> None:
+    """A placeholder glued to other text (`https://{host_port}/`) would quote part of a word."""
+    for entry_id, template in all_templates():
+        for word in template.split():
+            if "{" in word:
+                assert WHOLE_WORD.fullmatch(word), (entry_id, template, word)
+
+
 def test_a_path_starting_with_a_dash_is_never_read_as_an_option() -> None:
     ctx = CommandContext(host="h", client_cert="-out")
     assert shlex.split(render_command("openssl x509 -in {client_cert}", ctx))[-1] == "./-out"
@@ -114,9 +153,12 @@ def test_every_placeholder_keeps_a_hostile_value_as_one_inert_word(name: str, va
     words = shlex.split(rendered)
     assert words[0] == "cmd"
     args = words[1:]
-    if name in {"d_flags", "name_flags"}:
+    if name == "name_flags":
         assert args[1::2] == [value] or args[1::2] == []  # the host; duplicates of it are dropped
-        assert set(args[0::2]) <= {"-d", "--name"}
+        assert set(args[0::2]) <= {"--name"}
+    elif name == "certbot_args":
+        assert args[0] in ("--standalone", "--manual")
+        assert value in args[args.index("-d") + 1 :: 2]
     elif name == "port":
         assert args == ["443"]
     else:

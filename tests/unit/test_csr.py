@@ -12,6 +12,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.x509.oid import NameOID
+
 from tlsdoctor.csr import make_csr, write_csr_bundle
 from tlsdoctor.errors import BadInput
 from tlsdoctor.lab.certs import new_key

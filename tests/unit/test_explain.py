@@ -10,6 +10,7 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from tlsdoctor.explain import MAX_CHARS, Explanation, explain
 from tlsdoctor.explain.rules import CLIENT_MARKERS, RULES
 from tlsdoctor.explain.text import clean, views

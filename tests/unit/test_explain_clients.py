@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from tlsdoctor.cli import main
 from tlsdoctor.errors import MAX_INPUT_BYTES
 from tlsdoctor.explain import MAX_CHARS, explain

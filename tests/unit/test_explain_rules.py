@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 import pytest
+
 from tlsdoctor.explain.rule import FLAGS, ClientMarker, Needles, Rule
 from tlsdoctor.explain.rules import CLIENT_MARKERS, RULES
 from tlsdoctor.explain.rules.alerts import ALERT_RULES, FAMILIES

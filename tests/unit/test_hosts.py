@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from tlsdoctor.analysis.hosts import hosts_view, parse_hosts, parse_hosts_table
 from tlsdoctor.findings import Code, Severity
 from tlsdoctor.probe.hosts import MAX_HOSTS_BYTES, read_hosts_file

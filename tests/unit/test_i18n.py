@@ -18,13 +18,14 @@ import sys
 from pathlib import Path
 
 import pytest
-import tlsdoctor
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+
+import tlsdoctor
 from tlsdoctor import i18n
 from tlsdoctor.errors import BadInput
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
+
 from tlsdoctor.analysis.mtls import (
     ExpectedIdentity,
     analyse_client,

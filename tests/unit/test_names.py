@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from tlsdoctor.analysis.names import (
     CLIENT_RULES,
     NamesResult,

@@ -19,6 +19,7 @@ from cryptography import x509
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+
 from tlsdoctor.analysis.names import SanKind, Verdict, check_names, match_name
 from tlsdoctor.lab.certs import make_ca, make_leaf, new_key, now
 from tlsdoctor.target import parse_target

@@ -8,6 +8,7 @@ clients named with `--client`. Each rule has its failing case beside its passing
 from __future__ import annotations
 
 import pytest
+
 from tlsdoctor.analysis.clientset import (
     MODEL_CLIENTS,
     clients_verdict,

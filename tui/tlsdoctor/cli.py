@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from tlsdoctor import __version__
+from tlsdoctor.argparse_i18n import translated_argparse
 from tlsdoctor.errors import MAX_INPUT_BYTES, BadInput
 from tlsdoctor.i18n import _, resolve_language, set_language
 
@@ -35,36 +36,40 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_lang(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", help="output language: en or zh (default: LC_ALL / LANG, else en)")
+    p.add_argument("--lang", help=_("output language: en or zh (default: LC_ALL / LANG, else en)"))
 
 
 def _add_walk_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--port", type=int, help="port (default 443, or the one in TARGET)")
-    p.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDR", help="connect to ADDR for HOST:PORT, as curl (repeatable)")
-    p.add_argument("--nameserver", action="append", default=[], metavar="ADDR[:PORT]", help="ask this DNS server instead of the system's (repeatable)")
-    p.add_argument("--hosts-file", default="/etc/hosts", metavar="PATH", help="hosts file to compare with DNS (default /etc/hosts)")
-    p.add_argument("--ca", action="append", default=[], metavar="FILE", help="extra trust anchors (PEM), added to the system store")
-    p.add_argument("--client-cert", metavar="FILE", help="client certificate: PEM (leaf, then its chain) or PKCS#12")
-    p.add_argument("--client-key", metavar="FILE", help="client private key (PEM/DER); asked for its password if encrypted")
-    p.add_argument("--client-key-password", metavar="PASSWORD", help="password of the key or PKCS#12 file")
+    p.add_argument("--port", type=int, help=_("port (default 443, or the one in TARGET)"))
+    p.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDR", help=_("connect to ADDR for HOST:PORT, as curl (repeatable)"))
+    p.add_argument("--nameserver", action="append", default=[], metavar="ADDR[:PORT]", help=_("ask this DNS server instead of the system's (repeatable)"))
+    p.add_argument("--hosts-file", default="/etc/hosts", metavar="PATH", help=_("hosts file to compare with DNS (default /etc/hosts)"))
+    p.add_argument("--ca", action="append", default=[], metavar="FILE", help=_("extra trust anchors (PEM), added to the system store"))
+    p.add_argument("--client-cert", metavar="FILE", help=_("client certificate: PEM (leaf, then its chain) or PKCS#12"))
+    p.add_argument("--client-key", metavar="FILE", help=_("client private key (PEM/DER); asked for its password if encrypted"))
+    p.add_argument("--client-key-password", metavar="PASSWORD", help=_("password of the key or PKCS#12 file"))
     p.add_argument(
         "--expect-client-identity",
         metavar="NAME|GLOB|REGEX",
-        help="identity the server expects: an exact name (client-prod.example.com, CN=…, URI:spiffe://…), "
-        "a glob (client-*.example.com), or a regex (^CN=client-prod\\.example\\.com, or re:…)",
+        help=_(
+            "identity the server expects: an exact name (client-prod.example.com, CN=…, URI:spiffe://…), "
+            "a glob (client-*.example.com), or a regex (^CN=client-prod\\.example\\.com, or re:…)"
+        ),
     )
-    p.add_argument("--token", metavar="JWT", help="access token whose cnf x5t#S256 must match the client certificate (payload decoded only, never verified or printed)")
     p.add_argument(
         "--client",
         action="append",
         default=[],
         metavar="NAME",
-        help="judge for these clients: curl, openssl, python, requests, node, java, go, chrome, firefox "
-        "(repeatable or comma-separated; default: all)",
+        help=_(
+            "judge for these clients: curl, openssl, python, requests, node, java, go, chrome, firefox "
+            "(repeatable or comma-separated; default: all)"
+        ),
     )
-    p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help="bound on every network wait (default 5)")
-    p.add_argument("--offline", action="store_true", help="do not fetch missing intermediates from AIA URLs")
-    p.add_argument("--redact", action="store_true", help="replace names and addresses with stable placeholders (screen sharing)")
+    p.add_argument("--token", metavar="JWT", help=_("access token whose cnf x5t#S256 must match the client certificate (payload decoded only, never verified or printed)"))
+    p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help=_("bound on every network wait (default 5)"))
+    p.add_argument("--offline", action="store_true", help=_("do not fetch missing intermediates from AIA URLs"))
+    p.add_argument("--redact", action="store_true", help=_("replace names and addresses with stable placeholders (screen sharing)"))
     _add_lang(p)
 
 
@@ -72,42 +77,42 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
     prog = f"tlsdoctor {command}" if command else "tlsdoctor"
     p = _Parser(prog=prog, description=_("Find out why a TLS certificate does not match the name, and what to do about it."))
     if command is None:
-        p.add_argument("target", nargs="?", help="host, host:port, [v6]:port or https:// URL; without it a form opens")
+        p.add_argument("target", nargs="?", help=_("host, host:port, [v6]:port or https:// URL; without it a form opens"))
         _add_walk_options(p)
         p.add_argument("--version", action="version", version=f"tlsdoctor {__version__}")
-        p.epilog = "commands: " + ", ".join(SUBCOMMANDS) + " (tlsdoctor COMMAND --help)"
+        p.epilog = _("commands: {commands} (tlsdoctor COMMAND --help)").format(commands=", ".join(SUBCOMMANDS))
     elif command == "check":
-        p.add_argument("target", help="host, host:port, [v6]:port or https:// URL")
+        p.add_argument("target", help=_("host, host:port, [v6]:port or https:// URL"))
         _add_walk_options(p)
-        p.add_argument("--format", choices=("text", "md", "json"), default="text")
+        p.add_argument("--format", choices=("text", "md", "json"), default="text", help=_("output format"))
     elif command == "inspect":
-        p.add_argument("--cert", required=True, metavar="FILE", help="the certificate (PEM or DER; may hold the chain after it)")
-        p.add_argument("--chain", metavar="FILE", help="intermediates (PEM)")
-        p.add_argument("--ca", action="append", default=[], metavar="FILE", help="trust anchors (PEM)")
-        p.add_argument("--host", required=True, metavar="NAME", help="the host name or IP the client asks for")
-        p.add_argument("--at", metavar="ISO-8601", help="check validity at this time (default now)")
-        p.add_argument("--system-store", action="store_true", help="also trust the system store")
-        p.add_argument("--format", choices=("text", "md", "json"), default="text")
+        p.add_argument("--cert", required=True, metavar="FILE", help=_("the certificate (PEM or DER; may hold the chain after it)"))
+        p.add_argument("--chain", metavar="FILE", help=_("intermediates (PEM)"))
+        p.add_argument("--ca", action="append", default=[], metavar="FILE", help=_("trust anchors (PEM)"))
+        p.add_argument("--host", required=True, metavar="NAME", help=_("the host name or IP the client asks for"))
+        p.add_argument("--at", metavar="ISO-8601", help=_("check validity at this time (default now)"))
+        p.add_argument("--system-store", action="store_true", help=_("also trust the system store"))
+        p.add_argument("--format", choices=("text", "md", "json"), default="text", help=_("output format"))
         _add_lang(p)
     elif command == "explain":
-        p.add_argument("text", nargs="*", help="the error text; '-' or nothing reads standard input")
-        p.add_argument("--format", choices=("text", "md", "json"), default="text")
+        p.add_argument("text", nargs="*", help=_("the error text; '-' or nothing reads standard input"))
+        p.add_argument("--format", choices=("text", "md", "json"), default="text", help=_("output format"))
         _add_lang(p)
     elif command == "kb":
-        p.add_argument("id", nargs="?", help="entry id (TLS-1002) or slug; without it, all entries")
-        p.add_argument("--format", choices=("text", "md", "json"), default="md")
+        p.add_argument("id", nargs="?", help=_("entry id (TLS-1002) or slug; without it, all entries"))
+        p.add_argument("--format", choices=("text", "md", "json"), default="md", help=_("output format"))
         _add_lang(p)
     elif command == "demo":
-        p.add_argument("--list", action="store_true", help="print the scenarios and a one-shot report of each instead of opening the app")
-        p.add_argument("--format", choices=("text", "md", "json"), default="text", help="with --list")
+        p.add_argument("--list", action="store_true", help=_("print the scenarios and a one-shot report of each instead of opening the app"))
+        p.add_argument("--format", choices=("text", "md", "json"), default="text", help=_("with --list"))
         _add_lang(p)
     elif command == "csr":
-        p.add_argument("--key", required=True, metavar="FILE", help="your private key (read, never written or printed)")
-        p.add_argument("--name", action="append", required=True, metavar="NAME", help="a name for the SAN: DNS name, IP, URI or e-mail (repeatable)")
-        p.add_argument("--cn", metavar="CN", help="subject CN (default: the first DNS name)")
-        p.add_argument("--out", default="client.csr", metavar="FILE", help="CSR file; san.cnf is written beside it")
-        p.add_argument("--key-password", metavar="PASSWORD")
-        p.add_argument("--force", action="store_true", help="overwrite existing files")
+        p.add_argument("--key", required=True, metavar="FILE", help=_("your private key (read, never written or printed)"))
+        p.add_argument("--name", action="append", required=True, metavar="NAME", help=_("a name for the SAN: DNS name, IP, URI or e-mail (repeatable)"))
+        p.add_argument("--cn", metavar="CN", help=_("subject CN (default: the first DNS name)"))
+        p.add_argument("--out", default="client.csr", metavar="FILE", help=_("CSR file; san.cnf is written beside it"))
+        p.add_argument("--key-password", metavar="PASSWORD", help=_("password of the private key, if it is encrypted"))
+        p.add_argument("--force", action="store_true", help=_("overwrite existing files"))
         _add_lang(p)
     return p
 
@@ -188,7 +193,7 @@ def _parse_at(text: str | None) -> dt.datetime | None:
     try:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))  # noqa: FURB162 - also "2026-01-31Z"
     except ValueError:
-        raise BadInput(f"--at {text!r}: expected an ISO-8601 time such as 2026-01-31T12:00:00Z") from None
+        raise BadInput(_("--at {text!r}: expected an ISO-8601 time such as 2026-01-31T12:00:00Z").format(text=text)) from None
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
@@ -309,12 +314,58 @@ COMMANDS = {
 }
 
 
+def _value_options() -> frozenset[str]:
+    """The options of the top-level parser that take a value (so the word after them is not a command)."""
+    actions = _parser(None)._actions  # argparse has no public list of its actions
+    return frozenset(o for a in actions if a.nargs != 0 for o in a.option_strings)
+
+
+def split_command(argv: Sequence[str]) -> tuple[str | None, list[str]]:
+    """The subcommand and its arguments; options given before the subcommand move after it.
+
+    `tlsdoctor --lang zh demo` is `demo --lang zh`, not a walk of a host named
+    "demo": the first word that is not an option (nor an option's value) is the
+    command if it names one. After `--` every word is a target.
+    """
+    takes_value = _value_options()
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--":
+            break
+        if not word.startswith("-") or word == "-":
+            if word in SUBCOMMANDS:
+                return word, [*argv[i + 1 :], *argv[:i]]
+            break
+        if word in takes_value:
+            i += 1
+        i += 1
+    return None, list(argv)
+
+
+def _early_language(argv: Sequence[str]) -> None:
+    """Set the language before the parsers are built, so their help and errors are translated."""
+    requested: str | None = None
+    for i, word in enumerate(argv):
+        if word == "--":
+            break
+        if word == "--lang" and i + 1 < len(argv):
+            requested = argv[i + 1]
+        elif word.startswith("--lang="):
+            requested = word.partition("=")[2]
+    try:
+        set_language(resolve_language(requested))
+    except BadInput:
+        set_language(resolve_language(None))  # the parser reports the bad --lang below
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
-    rest = argv[1:] if command else argv
+    _early_language(argv)
     try:
-        args = _parser(command).parse_args(rest)
+        with translated_argparse():
+            command, rest = split_command(argv)
+            args = _parser(command).parse_args(rest)
         lang = resolve_language(getattr(args, "lang", None))
         set_language(lang)
         handler = COMMANDS.get(command, cmd_app) if command else cmd_app
@@ -323,7 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"tlsdoctor: {exc}\n")
         return 2
     except KeyboardInterrupt:
-        sys.stderr.write("tlsdoctor: interrupted\n")
+        sys.stderr.write("tlsdoctor: " + _("interrupted") + "\n")
         return 130
     except BrokenPipeError:  # `tlsdoctor … | head`: the reader left; not an error of ours
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -17,7 +17,7 @@ from typing import Any
 
 from tlsdoctor.diagnosis import Report
 from tlsdoctor.i18n import _
-from tlsdoctor.lab.scenarios import SCENARIOS, Lab, Scenario
+from tlsdoctor.lab.scenarios import SCENARIOS, Lab, Scenario, scenario
 from tlsdoctor.request import WalkOptions, build_request
 from tlsdoctor.summaries import finding_title
 from tlsdoctor.walk import run_walk
@@ -31,11 +31,16 @@ class DemoLab(Lab):
         replace fields of the result (e.g. `client=`, `at=`)."""
         run = self.run(scenario_id)
         ns = self.nameserver()
+        client = self.client_material(scenario_id)
+        setup = scenario(scenario_id).client
         options = build_request(
             run.target,
             nameservers=[str(ns)],
             hosts_file=str(self.hosts_file),
             ca_files=[str(self.ca_file)],
+            client_cert=str(client[0]) if client else None,
+            client_key=str(client[1]) if client else None,
+            expected_identity=setup.expect_identity if setup else None,
             timeout=timeout,
             use_system_store=False,
             lang=lang,
@@ -66,4 +71,6 @@ def run_demo_reports(lang: str, fmt: str, emit: Callable[[str], None]) -> int:
                 verdict=_("problem") if report.verdict == "problem" else _("ok"), codes=", ".join(codes) or "-", top=top))
             for f in report.findings[:1]:
                 emit("    " + finding_title(f.code))
+            for line in lab.server_log(s.id):
+                emit("    " + _("server log: {line}").format(line=line))
     return 0

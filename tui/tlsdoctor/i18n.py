@@ -64,7 +64,7 @@ def resolve_language(requested: str | None, environ: Mapping[str, str] | None = 
         lang = normalise_language(requested)
         if lang is None:
             known = ", ".join(LANGUAGES)
-            raise BadInput(f"unsupported language {requested!r}: choose one of {known}")
+            raise BadInput(gettext("unsupported language {lang!r}: choose one of {known}").format(lang=requested, known=known))
         return lang
     env = os.environ if environ is None else environ
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
@@ -76,7 +76,7 @@ def resolve_language(requested: str | None, environ: Mapping[str, str] | None = 
 
 def set_language(lang: str) -> None:
     if lang not in LANGUAGES:
-        raise BadInput(f"unsupported language {lang!r}: choose one of {', '.join(LANGUAGES)}")
+        raise BadInput(gettext("unsupported language {lang!r}: choose one of {known}").format(lang=lang, known=", ".join(LANGUAGES)))
     _state["lang"] = lang
     _state["translations"] = load_translations(lang)
 

@@ -23,6 +23,7 @@ from tlsdoctor.analysis.names import NamesResult, check_names
 from tlsdoctor.errors import BadInput
 from tlsdoctor.facts.trust import TrustAnchors
 from tlsdoctor.findings import Finding, Severity
+from tlsdoctor.i18n import _
 from tlsdoctor.probe.truststore import system_store
 from tlsdoctor.target import Target, parse_target
 
@@ -54,7 +55,7 @@ def _load(data: bytes, what: str, *, required: bool) -> list[x509.Certificate]:
     """Certificates from PEM (any number) or one DER certificate."""
     if not data.strip():
         if required:
-            raise BadInput(f"{what} is empty")
+            raise BadInput(_("{what} is empty").format(what=what))
         return []
     with warnings.catch_warnings():  # odd serials etc. are findings, not noise
         warnings.simplefilter("ignore")
@@ -64,9 +65,9 @@ def _load(data: bytes, what: str, *, required: bool) -> list[x509.Certificate]:
             else:
                 certs = [load_der(data)]
         except ValueError as exc:
-            raise BadInput(f"{what} is not a PEM or DER certificate ({str(exc).splitlines()[0][:120]})") from None
+            raise BadInput(_("{what} is not a PEM or DER certificate ({error})").format(what=what, error=str(exc).splitlines()[0][:120])) from None
     if not certs:
-        raise BadInput(f"{what} holds no certificate")
+        raise BadInput(_("{what} holds no certificate").format(what=what))
     return certs
 
 

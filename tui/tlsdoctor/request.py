@@ -110,12 +110,12 @@ def parse_resolve_pin(text: str) -> ResolvePin:
     host, sep, rest = text.partition(":")
     port_text, sep2, address = rest.partition(":")
     if not sep or not sep2 or not host or not address:
-        raise BadInput(f"--resolve {text!r}: expected HOST:PORT:ADDR")
+        raise BadInput(_("--resolve {text!r}: expected HOST:PORT:ADDR").format(text=text))
     address = address.strip("[]")
     try:
         address = str(ipaddress.ip_address(address))
     except ValueError:
-        raise BadInput(f"--resolve {text!r}: {address!r} is not an IP address") from None
+        raise BadInput(_("--resolve {text!r}: {address!r} is not an IP address").format(text=text, address=address)) from None
     return ResolvePin(to_a_label(host), parse_port(port_text, text), address)
 
 
@@ -125,9 +125,9 @@ def read_input_file(path: str, what: str) -> bytes:
         with open(path, "rb") as fh:
             data = fh.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
-        raise BadInput(f"cannot read {what} {path!r}: {exc.strerror or exc}") from None
+        raise BadInput(_("cannot read {what} {path!r}: {error}").format(what=what, path=path, error=exc.strerror or exc)) from None
     if len(data) > MAX_INPUT_BYTES:
-        raise BadInput(f"{what} {path!r} is larger than 1 MB")
+        raise BadInput(_("{what} {path!r} is larger than 1 MB").format(what=what, path=path))
     return data
 
 
@@ -162,9 +162,9 @@ def build_request(
         try:
             port_number = parse_port(str(port), target)
         except BadInput:
-            raise RequestError("port", f"--port {port}: use a number from 1 to 65535") from None
+            raise RequestError("port", _("--port {port}: use a number from 1 to 65535").format(port=port)) from None
     if not 0 < timeout <= MAX_TIMEOUT:
-        raise RequestError("timeout", f"--timeout must be between 0 and {MAX_TIMEOUT:g} seconds")
+        raise RequestError("timeout", _("--timeout must be between 0 and {max:g} seconds").format(max=MAX_TIMEOUT))
     with _field("target"):
         parsed = parse_target(target, port_number)
     with _field("ca"):
@@ -175,7 +175,7 @@ def build_request(
         with _field("client-cert"):
             client = load_client_material(client_cert, client_key, client_key_password, ask_password=ask_password)
     elif client_key:
-        raise RequestError("client-key", "--client-key needs --client-cert")
+        raise RequestError("client-key", _("--client-key needs --client-cert"))
     expected = None
     if expected_identity:
         with _field("expect-client-identity"):
@@ -185,7 +185,7 @@ def build_request(
         with _field("token"):
             token_view = decode_token(token)
     if hosts_file != DEFAULT_HOSTS_FILE and not os.path.exists(hosts_file):
-        raise RequestError("hosts-file", f"--hosts-file {hosts_file!r} does not exist")
+        raise RequestError("hosts-file", _("--hosts-file {path!r} does not exist").format(path=hosts_file))
     with _field("nameserver"):
         servers = tuple(parse_nameserver(n) for n in nameservers)
     with _field("resolve"):

@@ -58,6 +58,19 @@ FINDING_TITLES: Mapping[Code, str] = MappingProxyType(
 )
 
 
+# A DNS answer's kind in a summary (the resolver's own English text never reaches the reader).
+DNS_STATUS_SHORT: Mapping[str, str] = MappingProxyType(
+    {
+        "nxdomain": "NXDOMAIN",
+        "servfail": "SERVFAIL",
+        "no-address": N_("no A or AAAA record"),
+        "nodata": N_("no record of this type"),
+        "timeout": N_("no answer in time"),
+        "error": N_("the query failed"),
+    }
+)
+
+
 def finding_title(code: Code) -> str:
     """The translated one-line title of a finding code."""
     return _(FINDING_TITLES[code])
@@ -79,7 +92,8 @@ def step_summary(result: StepResult) -> str:
     if step is StepId.DNS:
         if data.addresses:
             return _("{name} → {addresses}").format(name=data.name, addresses=", ".join(data.addresses))
-        return _("no address for {name} ({status})").format(name=data.name, status=data.status)
+        status = _(DNS_STATUS_SHORT[data.status]) if data.status in DNS_STATUS_SHORT else data.status
+        return _("no address for {name} ({status})").format(name=data.name, status=status)
     if step is StepId.HOSTS:
         source = {"resolve": _("--resolve pin"), "hosts": _("hosts file"), "dns": _("DNS")}.get(data.source, data.source)
         return _("the client connects to {addresses} (from {source})").format(

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import idna
 
 from tlsdoctor.errors import BadInput
+from tlsdoctor.i18n import _
 
 DEFAULT_PORT = 443
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -55,7 +56,7 @@ class Target:
 def parse_port(text: str, original: str) -> int:
     """A port number from ASCII digits (1–65535), else BadInput naming `original`."""
     if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
-        raise BadInput(f"bad port {text!r} in target {original!r}: use a number from 1 to 65535")
+        raise BadInput(_("bad port {text!r} in target {original!r}: use a number from 1 to 65535").format(text=text, original=original))
     return int(text)
 
 
@@ -70,9 +71,9 @@ def to_a_label(name: str, original: str | None = None) -> str:
     """A host name to its lower-case A-label form (UTS #46 mapping, then IDNA 2008)."""
     shown = original if original is not None else name
     if not name:
-        raise BadInput(f"empty host name in target {shown!r}")
+        raise BadInput(_("empty host name in target {shown!r}").format(shown=shown))
     if _BIDI_AND_CONTROLS.search(name):
-        raise BadInput(f"host name {shown!r} holds spaces or control characters")
+        raise BadInput(_("host name {shown!r} holds spaces or control characters").format(shown=shown))
     if name.isascii():
         lowered = name.lower()
         labels = lowered.split(".")
@@ -82,9 +83,9 @@ def to_a_label(name: str, original: str | None = None) -> str:
     try:
         encoded = idna.encode(name, uts46=True, std3_rules=True).decode("ascii")
     except (idna.IDNAError, UnicodeError, ValueError) as exc:
-        raise BadInput(f"host name {shown!r} is not a valid domain name ({exc})") from None
+        raise BadInput(_("host name {shown!r} is not a valid domain name ({error})").format(shown=shown, error=exc)) from None
     if len(encoded) > 253:
-        raise BadInput(f"host name {shown!r} is longer than 253 characters")
+        raise BadInput(_("host name {shown!r} is longer than 253 characters").format(shown=shown))
     return encoded.lower()
 
 
@@ -103,7 +104,7 @@ def parse_target(text: str, default_port: int | None = None) -> Target:
     original = text
     text = text.strip()
     if not text:
-        raise BadInput("no target given: use host, host:port, [v6]:port or an https:// URL")
+        raise BadInput(_("no target given: use host, host:port, [v6]:port or an https:// URL"))
     port = default_port if default_port is not None else DEFAULT_PORT
     host: str
     explicit_port: str | None = None
@@ -111,25 +112,25 @@ def parse_target(text: str, default_port: int | None = None) -> Target:
     if "://" in text:
         parts = urlsplit(text)
         if parts.scheme.lower() != "https":
-            raise BadInput(f"unsupported URL scheme {parts.scheme!r} in {original!r}: only https:// URLs")
+            raise BadInput(_("unsupported URL scheme {scheme!r} in {original!r}: only https:// URLs").format(scheme=parts.scheme, original=original))
         netloc = parts.netloc.rsplit("@", 1)[-1]
         text = netloc
         if not text:
-            raise BadInput(f"no host in URL {original!r}")
+            raise BadInput(_("no host in URL {original!r}").format(original=original))
 
     if text.startswith("["):
         end = text.find("]")
         if end < 0:
-            raise BadInput(f"missing ']' in target {original!r}")
+            raise BadInput(_("missing ']' in target {original!r}").format(original=original))
         host = text[1:end]
         rest = text[end + 1 :]
         if rest:
             if not rest.startswith(":"):
-                raise BadInput(f"unexpected text after ']' in target {original!r}")
+                raise BadInput(_("unexpected text after ']' in target {original!r}").format(original=original))
             explicit_port = rest[1:]
         ip = _ip(host)
         if ip is None or ":" not in ip:
-            raise BadInput(f"{host!r} in brackets is not an IPv6 address")
+            raise BadInput(_("{host!r} in brackets is not an IPv6 address").format(host=host))
         if explicit_port is not None:
             port = parse_port(explicit_port, original)
         return Target(display_host=ip, ascii_host=ip, port=port, is_ip=True)
@@ -142,7 +143,7 @@ def parse_target(text: str, default_port: int | None = None) -> Target:
         text, explicit_port = text.split(":")
         port = parse_port(explicit_port, original)
     elif ":" in text:
-        raise BadInput(f"cannot read target {original!r}: write IPv6 addresses as [addr]:port")
+        raise BadInput(_("cannot read target {original!r}: write IPv6 addresses as [addr]:port").format(original=original))
 
     ip = _ip(text)
     if ip is not None:
@@ -151,7 +152,7 @@ def parse_target(text: str, default_port: int | None = None) -> Target:
     trailing_dot = text.endswith(".")
     name = text[:-1] if trailing_dot else text
     if "/" in name or "?" in name or "#" in name or "@" in name:
-        raise BadInput(f"cannot read target {original!r}: expected host, host:port or an https:// URL")
+        raise BadInput(_("cannot read target {original!r}: expected host, host:port or an https:// URL").format(original=original))
     ascii_host = to_a_label(name, original)
     return Target(
         display_host=to_u_label(ascii_host),

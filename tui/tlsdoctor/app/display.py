@@ -86,6 +86,16 @@ def lit_text(value: object, style: str = "") -> Text:
     return Text(shown(value), style=style)
 
 
+FULL_WIDTH_PUNCTUATION = "（）［］「」『』【】《》，。、；：！？"
+
+
+def gap(left: str, right: str) -> str:
+    """The space between two parts of a line: none next to full-width punctuation (`TLS-1002（成功率 95%）重新…`)."""
+    if (left and left[-1] in FULL_WIDTH_PUNCTUATION) or (right and right[0] in FULL_WIDTH_PUNCTUATION):
+        return ""
+    return " "
+
+
 def pad(text: str, width: int) -> str:
     """Pad to `width` terminal cells (CJK characters take two)."""
     return text + " " * max(0, width - cell_len(text))

@@ -19,6 +19,27 @@ if TYPE_CHECKING:
     from tlsdoctor.request import WalkOptions
 
 
+def free_path(directory: Path, stem: str, suffix: str) -> Path:
+    """`stem.md` in `directory`, else `stem-2.md`, `stem-3.md` …: the first name not taken (the dialog's default)."""
+    for n in range(1, 1000):
+        path = directory / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+        if not path.exists():
+            return path
+    return directory / f"{stem}-{os.getpid()}{suffix}"
+
+
+def write_file_once(path: Path, data: str) -> Path:
+    """Write `data` to exactly `path`, atomically, never over an existing file (FileExistsError then)."""
+    fd, tmp = tempfile.mkstemp(prefix=".tlsdoctor-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(data)
+        os.link(tmp, path)
+        return path
+    finally:
+        os.unlink(tmp)
+
+
 def write_new_file(directory: Path, stem: str, suffix: str, data: str) -> Path:
     """Write atomically and never overwrite: `stem.md`, else `stem-2.md`, `stem-3.md` …
 

@@ -25,7 +25,7 @@ from tlsdoctor.render.markdown import render_markdown
 from tlsdoctor.walk import Event
 
 from .display import lazy_gettext
-from .exports import file_stem, fix_cjk_svg, write_new_file
+from .exports import file_stem, fix_cjk_svg, free_path, write_file_once, write_new_file
 from .screens import (
     ExplainDialog,
     FormScreen,
@@ -33,6 +33,7 @@ from .screens import (
     PickerScreen,
     WalkScreen,
 )
+from .screens.export import ExportDialog
 
 if TYPE_CHECKING:
     from tlsdoctor.demo import DemoLab as Lab
@@ -41,6 +42,14 @@ if TYPE_CHECKING:
 __all__ = ["TlsDoctorApp", "fix_cjk_svg", "run_app", "run_demo", "write_new_file"]
 
 WalkAction = Callable[[WalkScreen], Awaitable[None] | None]  # an action of the walk screen, unbound
+ExportKind = Literal["md", "json", "svg"]
+
+
+@runtime_checkable
+class SaysMessages(Protocol):
+    """A screen with a message line of its own (confirmations there, not in a toast over the evidence)."""
+
+    def say(self, message: str, severity: str = "information") -> None: ...
 
 
 @runtime_checkable
@@ -56,6 +65,9 @@ class TlsDoctorApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "tlsdoctor"
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Textual's palette key, as an ordinary footer key in the user's language (the screens'
+        # footers do not dock it to the right, where it sat over the keys cut at 80 columns)
+        Binding("ctrl+p", "command_palette", lazy_gettext("palette"), id="command-palette"),
         Binding("l", "switch_language", lazy_gettext("中文/English"), id="switch-language"),
         Binding("ctrl+q", "quit", lazy_gettext("Quit"), id="quit"),
         Binding("f2", "switch_language", lazy_gettext("中文/English"), show=False, id="switch-language-f2"),
@@ -72,8 +84,10 @@ class TlsDoctorApp(App[int]):
         lab: Lab | None = None,
         export_dir: str | Path | None = None,
         replay: Sequence[Event] | None = None,
+        server_log: Callable[[], Sequence[str]] | None = None,
     ) -> None:
-        """`replay`: recorded engine events to show instead of a live walk (fixed pictures)."""
+        """`replay`: recorded engine events to show instead of a live walk (fixed pictures);
+        `server_log`: a lab server's log to show beside the walk of `options` (the demo's scenarios)."""
         set_language(lang)
         super().__init__()
         self.options = options
@@ -81,6 +95,7 @@ class TlsDoctorApp(App[int]):
         self.lab = lab
         self._own_lab = False
         self.replay = replay
+        self.server_log = server_log
         self.export_dir = Path(export_dir) if export_dir is not None else Path.cwd()
 
     def on_mount(self) -> None:
@@ -94,7 +109,7 @@ class TlsDoctorApp(App[int]):
                 self._own_lab = True
             self.push_screen(PickerScreen(self.lab))
         elif self.options is not None:
-            self.push_screen(WalkScreen(self.options, back_allowed=False, replay=self.replay))
+            self.push_screen(WalkScreen(self.options, back_allowed=False, replay=self.replay, server_log=self.server_log))
         else:
             self.push_screen(FormScreen())
 
@@ -102,6 +117,13 @@ class TlsDoctorApp(App[int]):
         if self._own_lab and self.lab is not None:
             self.lab.stop()
             self.lab = None
+
+    def notify(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None, markup: bool = True) -> None:  # type: ignore[override]
+        """Into the top screen's message line when it has one (the walk screen); a toast elsewhere."""
+        if isinstance(self.screen, SaysMessages) and not title:
+            self.screen.say(message, severity)
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)  # type: ignore[arg-type]
 
     # language ---------------------------------------------------------------------------
     async def action_switch_language(self) -> None:
@@ -123,8 +145,18 @@ class TlsDoctorApp(App[int]):
                 return screen
         return None
 
-    def export_report(self, fmt: Literal["md", "json"]) -> Path | None:
-        """Write the report (md or json) to a new file in `export_dir`; returns its path."""
+    def _write(self, stem: str, suffix: str, text: str, path: Path | None) -> Path | None:
+        """To exactly `path` (asked for; never over an existing file), else to the next free name in `export_dir`."""
+        try:
+            written = write_file_once(path, text) if path is not None else write_new_file(self.export_dir, stem, suffix, text)
+        except OSError as exc:
+            self.notify(_("Not saved: {error}").format(error=exc.strerror or exc), severity="error", markup=False)
+            return None
+        self.notify(_("Saved {path}").format(path=str(written)), markup=False)
+        return written
+
+    def export_report(self, fmt: Literal["md", "json"], path: Path | None = None) -> Path | None:
+        """Write the report (md or json) to `path`, or to a new file in `export_dir`; returns where."""
         walk = self.walk_screen()
         if walk is None or walk.state.report is None:
             self.notify(_("The report is not ready yet."), severity="warning", markup=False)
@@ -134,18 +166,37 @@ class TlsDoctorApp(App[int]):
             text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
         else:
             text = render_markdown(report)
-        text = walk.shareable(text)
-        path = write_new_file(self.export_dir, file_stem(walk.options), "." + fmt, text)
-        self.notify(_("Saved {path}").format(path=str(path)), markup=False)
-        return path
+        return self._write(file_stem(walk.options), "." + fmt, walk.shareable(text), path)
 
-    def export_svg(self) -> Path:
-        """An SVG screenshot of the current screen, to a new file in `export_dir`."""
+    def export_svg(self, path: Path | None = None) -> Path | None:
+        """An SVG screenshot of the current screen, to `path` or to a new file in `export_dir`."""
         walk = self.walk_screen()
         svg = fix_cjk_svg(self.export_screenshot(title="tlsdoctor"))
-        path = write_new_file(self.export_dir, file_stem(walk.options if walk else None), ".svg", svg)
-        self.notify(_("Saved {path}").format(path=str(path)), markup=False)
-        return path
+        return self._write(file_stem(walk.options if walk else None), ".svg", svg, path)
+
+    def ask_export(self, kind: ExportKind) -> None:
+        """Ask where to write (a default filled in), then write there."""
+        walk = self.walk_screen()
+        if kind != "svg" and (walk is None or walk.state.report is None):
+            self.notify(_("The report is not ready yet."), severity="warning", markup=False)
+            return
+        what = {
+            "md": _("Export the report as Markdown"),
+            "json": _("Export the report as JSON"),
+            "svg": _("Save an SVG screenshot of this screen"),
+        }[kind]
+        default = free_path(self.export_dir, file_stem(walk.options if walk else None), "." + kind)
+        screenshot = fix_cjk_svg(self.export_screenshot(title="tlsdoctor")) if kind == "svg" else None
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            if screenshot is not None:  # the screen as it was, not with the dialog over it
+                self._write("", ".svg", screenshot, path)
+            else:
+                self.export_report(kind, path)  # type: ignore[arg-type]
+
+        self.push_screen(ExportDialog(what, default), chosen)
 
     def action_explain(self) -> None:
         def opened(entry_id: str | None) -> None:
@@ -175,9 +226,9 @@ class TlsDoctorApp(App[int]):
             _("Show everything in {name}; results stay").format(name=other),
             self.action_switch_language,
         )
-        yield SystemCommand(_("Export report as Markdown"), _("Write the report to a .md file"), lambda: self.export_report("md"))
-        yield SystemCommand(_("Export report as JSON"), _("Write the report to a .json file"), lambda: self.export_report("json"))
-        yield SystemCommand(_("Save SVG screenshot"), _("Write this screen to an .svg file"), self.export_svg)
+        yield SystemCommand(_("Export report as Markdown"), _("Write the report to a .md file"), lambda: self.ask_export("md"))
+        yield SystemCommand(_("Export report as JSON"), _("Write the report to a .json file"), lambda: self.ask_export("json"))
+        yield SystemCommand(_("Save SVG screenshot"), _("Write this screen to an .svg file"), lambda: self.ask_export("svg"))
         yield SystemCommand(_("Copy selected command"), _("Copy the selected command (OSC 52)"), lambda: self._walk_action(WalkScreen.action_copy_command))
         yield SystemCommand(_("Copy report as Markdown"), _("Copy the whole report (OSC 52)"), lambda: self._walk_action(WalkScreen.action_copy_report))
         yield SystemCommand(_("Re-run the walk"), _("Run every step again"), lambda: self._walk_action(WalkScreen.action_rerun))

@@ -22,7 +22,6 @@ from tlsdoctor.walk import Event
 
 if TYPE_CHECKING:
     from tlsdoctor.diagnosis import Report
-    from tlsdoctor.facts.tls import Handshake
     from tlsdoctor.request import WalkOptions
     from tlsdoctor.walk import FetchStepData
 
@@ -40,8 +39,14 @@ class HandshakeRow:
     fingerprint: str | None  # hex SHA-256 of the leaf's DER; None when nothing was presented
     subject: str | None  # the leaf's subject, RFC 4514, exactly as encoded; None when it does not parse
     protocol: str | None
-    error: str  # "refused (detail) alert 40", or "" when the handshake worked
+    error_kind: str | None  # a facts.tls.FetchError value; None when the handshake worked
+    error_detail: str | None  # the TLS library's own text (evidence, shown literally)
+    alert: int | None
     divergent: bool  # its leaf differs from the one the client gets (the primary handshake's)
+
+    @property
+    def failed(self) -> bool:
+        return self.error_kind is not None
 
 
 def leaf_subject(leaf_der: bytes) -> str | None:
@@ -52,15 +57,6 @@ def leaf_subject(leaf_der: bytes) -> str | None:
         return x509.load_der_x509_certificate(leaf_der).subject.rfc4514_string()
     except ValueError:
         return None
-
-
-def _error_text(handshake: Handshake) -> str:
-    if not handshake.error:
-        return ""
-    text = handshake.error.value + (f" ({handshake.error_detail})" if handshake.error_detail else "")
-    if handshake.alert is not None:
-        text += f" alert {handshake.alert}"
-    return text
 
 
 def handshake_rows(data: FetchStepData) -> tuple[HandshakeRow, ...]:
@@ -82,7 +78,9 @@ def handshake_rows(data: FetchStepData) -> tuple[HandshakeRow, ...]:
                 fingerprint=fp,
                 subject=subjects.get(fp) if fp is not None else None,
                 protocol=h.protocol,
-                error=_error_text(h),
+                error_kind=h.error.value if h.error else None,
+                error_detail=h.error_detail if h.error else None,
+                alert=h.alert if h.error else None,
                 divergent=fp is not None and primary_fp is not None and fp != primary_fp,
             )
         )
@@ -109,6 +107,7 @@ class WalkState:
     redact: bool = False  # screen-sharing mode: names, addresses and fingerprints as placeholders
     replayed: bool = False  # events came from a recording: times are the recorded ones
     fetch_rows: tuple[HandshakeRow, ...] = ()  # the fetch step's table, computed when it finished
+    server_log: tuple[str, ...] = ()  # demo only: what the lab's server logged (read when the walk ends)
 
     def reset(self) -> None:
         """Forget the walk (a re-run); screen-sharing mode stays."""

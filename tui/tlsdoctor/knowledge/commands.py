@@ -79,24 +79,59 @@ def _flags(flag: str, values: Iterable[str]) -> list[str]:
     return [part for value in values for part in (flag, value)]
 
 
-# placeholder → (value from a context as one argument or a list of arguments, readable stand-in)
+def _certbot_args(ctx: CommandContext) -> list[str]:
+    """`--standalone -d …`, or DNS-01 when a name to keep is a wildcard: HTTP challenges cannot issue those.
+
+    Every name the certificate must still cover stays (the dialled host and the
+    presented names of its domain): a wildcard is never dropped to make the
+    simpler challenge fit.
+    """
+    names = _related_names(ctx)
+    if any(name.startswith("*.") for name in names):
+        return ["--manual", "--preferred-challenges", "dns", *_flags("-d", names)]
+    return ["--standalone", *_flags("-d", names)]
+
+
+def _url(ctx: CommandContext) -> str:
+    return "https://" + _host_port(ctx.host, ctx.port) + "/"
+
+
+def _address_port(ctx: CommandContext) -> str | None:
+    return _host_port(ctx.addresses[0], ctx.port) if ctx.addresses else None
+
+
+def _resolve_pin(ctx: CommandContext) -> str | None:
+    """curl's `--resolve HOST:PORT:ADDR` (an IPv6 address in brackets, as curl wants it)."""
+    if not ctx.addresses:
+        return None
+    address = ctx.addresses[0]
+    return f"{ctx.host}:{ctx.port}:" + (f"[{address}]" if ":" in address else address)
+
+
+# placeholder → (value from a context as one argument or a list of arguments, readable stand-in).
+# Every placeholder is a whole shell word (or whole words): a stand-in quotes the value, never its flag.
 Getter = Callable[[CommandContext], "str | list[str] | None"]
-PLACEHOLDERS: Mapping[str, tuple[Getter, str]] = {
+StandIn = str | tuple[str, ...]
+PLACEHOLDERS: Mapping[str, tuple[Getter, StandIn]] = {
     "host": (lambda c: c.host, "<host>"),
     "display_host": (lambda c: c.display_host or c.host, "<host>"),
     "port": (lambda c: str(c.port), "<port>"),
     "host_port": (lambda c: _host_port(c.host, c.port), "<host>:<port>"),
+    "https_url": (_url, "https://<host>:<port>/"),
     "address": (lambda c: c.addresses[0] if c.addresses else None, "<address>"),
+    "address_port": (_address_port, "<address>:<port>"),
     "addresses": (lambda c: list(c.addresses) or None, "<address>"),
+    "resolve_pin": (_resolve_pin, "<host>:<port>:<address>"),
     "cert_names": (lambda c: list(c.cert_names) or None, "<name-on-cert>"),
-    # certbot's standalone/webroot challenges cannot issue wildcards: those need DNS-01
-    "d_flags": (lambda c: _flags("-d", [n for n in _related_names(c) if not n.startswith("*")]), "-d <host>"),
-    "name_flags": (lambda c: _flags("--name", _related_names(c)), "--name <host>"),
-    "san_ext": (lambda c: "subjectAltName=" + ",".join("DNS:" + n for n in _related_names(c)), "<subjectAltName=DNS:host>"),
+    "certbot_args": (_certbot_args, ("--standalone", "-d", "<host>")),
+    "name_flags": (lambda c: _flags("--name", _related_names(c)), ("--name", "<host>")),
+    "cn_subject": (lambda c: "/CN=" + c.host, "/CN=<host>"),
+    "san_ext": (lambda c: "subjectAltName=" + ",".join("DNS:" + n for n in _related_names(c)), "subjectAltName=DNS:<host>"),
+    "ip_san_ext": (lambda c: "subjectAltName=IP:" + c.addresses[0] if c.addresses else None, "subjectAltName=IP:<address>"),
     "key_file": (lambda c: _path(c.host + ".key"), "<server.key>"),
     "csr_file": (lambda c: _path(c.host + ".csr"), "<server.csr>"),
-    "fullchain_path": (lambda c: "/etc/ssl/" + c.host + "/fullchain.pem", "</etc/ssl/host/fullchain.pem>"),
-    "privkey_path": (lambda c: "/etc/ssl/" + c.host + "/privkey.pem", "</etc/ssl/host/privkey.pem>"),
+    "fullchain_path": (lambda c: "/etc/ssl/" + c.host + "/fullchain.pem", "/etc/ssl/<host>/fullchain.pem"),
+    "privkey_path": (lambda c: "/etc/ssl/" + c.host + "/privkey.pem", "/etc/ssl/<host>/privkey.pem"),
     "client_cert": (lambda c: _path(c.client_cert), "<client-cert.pem>"),
     "client_key": (lambda c: _path(c.client_key), "<client-key.pem>"),
     "ca_file": (lambda c: _path(c.ca_file), "<ca-file.pem>"),
@@ -104,11 +139,11 @@ PLACEHOLDERS: Mapping[str, tuple[Getter, str]] = {
     "client_identity": (lambda c: c.client_identity, "<client-identity>"),
     "client_subject": (
         lambda c: "/CN=" + c.expected_client_identity if c.expected_client_identity else None,
-        "</CN=expected-identity>",
+        "/CN=<expected-identity>",
     ),
     "client_san_ext": (
         lambda c: "subjectAltName=DNS:" + c.expected_client_identity if c.expected_client_identity else None,
-        "<subjectAltName=DNS:expected-identity>",
+        "subjectAltName=DNS:<expected-identity>",
     ),
 }
 
@@ -129,15 +164,16 @@ def render_command(template: str, ctx: CommandContext | None) -> str:
     """Fill a template; every value is shell-quoted (a list: one quoted word per item).
 
     A placeholder without a value (no context, no client cert given …) is
-    rendered as a quoted, readable stand-in such as `'<client-cert.pem>'`, so
-    the command still shows its shape and cannot run by accident unedited.
+    rendered as a quoted, readable stand-in such as `'<client-cert.pem>'` (the
+    value quoted, its flag not: `-d '<host>'`), so the command still shows its
+    shape and cannot run by accident unedited.
     """
 
     def fill(match: re.Match[str]) -> str:
         getter, stand_in = PLACEHOLDERS[match.group(1)]
         value = getter(ctx) if ctx is not None else None
         if value is None:
-            return shlex.quote(stand_in)
+            value = list(stand_in) if isinstance(stand_in, tuple) else stand_in
         if isinstance(value, list):
             return " ".join(shlex.quote(v) for v in value)
         return shlex.quote(value)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tlsdoctor.errors import BadInput
 from tlsdoctor.findings import Code
+from tlsdoctor.i18n import _
 
 LANGS: tuple[str, ...] = ("en", "zh")
 
@@ -25,7 +26,7 @@ class KnowledgeError(ValueError):
 def check_lang(lang: str) -> str:
     """`lang` if the knowledge base is written in it, else BadInput."""
     if lang not in LANGS:
-        raise BadInput(f"unsupported language {lang!r}: choose one of {', '.join(LANGS)}")
+        raise BadInput(_("unsupported language {lang!r}: choose one of {known}").format(lang=lang, known=", ".join(LANGS)))
     return lang
 
 
@@ -104,6 +105,12 @@ class Entry:
     causes: tuple[LangText, ...] = ()
     steps: tuple[FixStep, ...] = ()
     prevention: tuple[LangText, ...] = ()
+    rates_source: str = "estimate"  # seed | estimate (schema.json): where the rates come from
+
+    @property
+    def rates_estimated(self) -> bool:
+        """True unless every rate of the entry is a recorded figure of its seed."""
+        return self.rates_source != "seed"
 
     @property
     def quality(self) -> float:
@@ -126,7 +133,7 @@ class KnowledgeBase:
         for entry in self.entries:
             families.setdefault(entry.id.split("-")[0], []).append(entry.id)
         known = ", ".join(i for ids in families.values() for i in ids[:2])
-        raise BadInput(f"unknown knowledge entry {key!r}: known ids include {known} (see `tlsdoctor kb`)")
+        raise BadInput(_("unknown knowledge entry {key!r}: known ids include {known} (see `tlsdoctor kb`)").format(key=key, known=known))
 
     def explaining(self, code: Code) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries if code in e.findings or code in e.related)

@@ -47,6 +47,7 @@ class DiagnosisJson(TypedDict):
     confidence: float
     workarounds: list[WorkaroundJson]
     dead_ends: list[DeadEndJson]
+    rates_estimated: bool
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class Diagnosis:
     confidence: float
     workarounds: tuple[RenderedWorkaround, ...] = field(default=())
     dead_ends: tuple[RankedDeadEnd, ...] = field(default=())
+    rates_estimated: bool = True  # False only for a seed's own recorded figures (TLS-1002)
 
     def to_json(self) -> DiagnosisJson:
         return {
@@ -96,6 +98,7 @@ class Diagnosis:
             "confidence": self.confidence,
             "workarounds": [w.to_json() for w in self.workarounds],
             "dead_ends": [d.to_json() for d in self.dead_ends],
+            "rates_estimated": self.rates_estimated,
         }
 
 
@@ -158,6 +161,7 @@ def diagnosis_for(
             for w in entry.workarounds
         ),
         dead_ends=_dead_ends(entry, frozenset(because) if found is None else found, lang),
+        rates_estimated=entry.rates_estimated,
     )
 
 

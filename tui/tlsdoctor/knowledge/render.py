@@ -77,6 +77,7 @@ class EntryJson(TypedDict):
     confidence: float
     evidence: int
     evidence_note: str
+    rates_source: str
     first_seen: str
     compatibility: list[EntryCompatibilityJson]
     root_cause: str
@@ -122,6 +123,7 @@ def entry_to_json(entry: Entry, lang: str = "en", ctx: CommandContext | None = E
         "confidence": entry.confidence,
         "evidence": entry.evidence,
         "evidence_note": entry.evidence_note.get(lang),
+        "rates_source": entry.rates_source,
         "first_seen": entry.first_seen.isoformat(),
         "compatibility": [
             {
@@ -230,8 +232,9 @@ def _entry_md(entry: Entry, lang: str, ctx: CommandContext | None) -> str:
     out += ["", "## " + _("Dead ends"), "", _("Common approaches that don't work:"), ""]
     for i, d in enumerate(entry.dead_ends, 1):
         rate = _("{rate} fail").format(rate=i18n.format_percent(d.fail_rate))
+        why = _("Why:")  # outside the f-string, so the extractor sees it
         out.append(f"{i}. **{rate}** {d.text.get(lang)}")
-        out.append(f"   {_('Why:')} {d.why.get(lang)}")
+        out.append(f"   {why} {d.why.get(lang)}")
     if entry.prevention:
         out += ["", "## " + _("Prevention"), ""] + [f"- {s}" for s in _in(entry.prevention, lang)]
     out += ["", "## " + _("Findings explained"), "", ", ".join(f"`{c.value}`" for c in entry.findings)]
@@ -247,8 +250,10 @@ def _entry_text(entry: Entry, lang: str, ctx: CommandContext | None) -> str:
         out += [f"       $ {render_command(t, ctx)}" for t in w.commands]
     out += ["", _("Dead ends:")]
     for d in entry.dead_ends:
-        out.append(f"  - [{_('{rate} fail').format(rate=i18n.format_percent(d.fail_rate))}] {d.text.get(lang)}")
-        out.append(f"      {_('Why:')} {d.why.get(lang)}")
+        rate = _("{rate} fail").format(rate=i18n.format_percent(d.fail_rate))
+        why = _("Why:")
+        out.append(f"  - [{rate}] {d.text.get(lang)}")
+        out.append(f"      {why} {d.why.get(lang)}")
     out += ["", _("Documentation:")] + [f"  {d.title}: {d.url}" for d in entry.docs]
     return "\n".join(out) + "\n"
 
@@ -263,7 +268,7 @@ def render_kb(
     """`tlsdoctor kb [ID]`: one entry, or every entry (an index for md/text)."""
     check_lang(lang)
     if fmt not in ("md", "json", "text"):
-        raise BadInput(f"unsupported format {fmt!r} for kb: choose md, json or text")
+        raise BadInput(_("unsupported format {fmt!r} for kb: choose md, json or text").format(fmt=fmt))
     base = kb or load_knowledge()
     entries = (base.get(entry_id),) if entry_id else base.entries
     with _language(lang):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import NameOID
 
 from tlsdoctor.facts.dns import Nameserver
 from tlsdoctor.i18n import N_
@@ -23,10 +24,30 @@ from tlsdoctor.lab import certs
 from tlsdoctor.lab.aia_server import AiaServer
 from tlsdoctor.lab.dns_server import DnsServer
 from tlsdoctor.lab.tcp import BlackHoleServer, LoopbackServer, start_on_same_port
-from tlsdoctor.lab.tls_server import ClientAuth, TlsServer, VHost
+from tlsdoctor.lab.tls_server import (
+    ClientAuth,
+    ConnectionRecord,
+    HttpBehaviour,
+    HttpKind,
+    TlsServer,
+    VHost,
+)
 from tlsdoctor.target import to_a_label
 
 ZONE = "example.test"
+# The identities of the mTLS seed (shared/seeds/mtls-identity-mismatch.txt).
+PROD_CLIENT = "client-prod.example.com"
+STAGING_CLIENT = "client-staging.example.com"
+
+
+@dataclass(frozen=True)
+class ClientSetup:
+    """The client certificate a scenario's walk presents, and the identity the server expects."""
+
+    name: str  # CN and DNS SAN of the client certificate
+    issuer: str = "clients"  # "clients": the lab's client CA (the server trusts it); "stranger": a CA it does not
+    send_chain: bool = True  # False: the file holds the leaf only (no intermediate)
+    expect_identity: str | None = None  # `--expect-client-identity`
 
 
 @dataclass(frozen=True)
@@ -37,6 +58,7 @@ class Scenario:
     broken: str  # msgid: one line on what is broken
     expect: tuple[str, ...]  # finding codes a TLS expert would name (empty: healthy)
     addresses: tuple[str, ...]  # what DNS answers
+    client: ClientSetup | None = None  # mTLS scenarios: the certificate the client presents
 
 
 def _a(n: int) -> str:
@@ -60,6 +82,25 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("many-sans", f"big.{ZONE}", N_("3,000 SANs"), N_("A certificate with 3,000 names, none of them this one."), ("hostname-mismatch",), (_a(25),)),
     Scenario("idn", f"bücher.{ZONE}", N_("IDN name"), N_("A Unicode name: the certificate holds only the A-label of a sibling."), ("hostname-mismatch",), (_a(26),)),
     Scenario("mtls-required", f"mtls.{ZONE}", N_("Client certificate required"), N_("The server demands a client certificate from its own CA."), ("mtls-cert-required",), (_a(27),)),
+    # The mTLS seed (knowledge MTLS-2001): a valid, trusted staging certificate where production is expected.
+    Scenario(
+        "mtls-identity", f"api.{ZONE}", N_("Client identity mismatch (seed)"),
+        N_("A valid, trusted staging client certificate where client-prod.example.com is expected: HTTP 403."),
+        ("mtls-identity-mismatch",), (_a(30),),
+        ClientSetup(STAGING_CLIENT, expect_identity=PROD_CLIENT),
+    ),
+    Scenario(
+        "mtls-unknown-ca", f"mtls-ca.{ZONE}", N_("Client certificate from an unknown CA"),
+        N_("The client certificate comes from a CA the server does not trust: alert unknown ca."),
+        ("mtls-unknown-ca",), (_a(31),),
+        ClientSetup(PROD_CLIENT, issuer="stranger"),
+    ),
+    Scenario(
+        "mtls-no-intermediate", f"mtls-chain.{ZONE}", N_("Client chain without its intermediate"),
+        N_("The client sends its certificate without the intermediate the server needs."),
+        ("mtls-chain-incomplete",), (_a(32),),
+        ClientSetup(PROD_CLIENT, send_chain=False),
+    ),
     Scenario("black-hole", f"hole.{ZONE}", N_("Black hole"), N_("The server accepts the connection and never answers."), ("connect-timeout",), (_a(28),)),
     Scenario("hostile-text", f"hostile.{ZONE}", N_("Hostile text"), N_("The certificate's subject holds markup and control characters."), ("hostname-mismatch",), (_a(29),)),
 )
@@ -148,7 +189,41 @@ class Lab:
         """The `tlsdoctor check` arguments a person would type for this scenario."""
         run = self.run(scenario_id)
         ns = self.nameserver()
-        return [run.target, "--nameserver", f"{ns.address}:{ns.port}", "--hosts-file", str(self.hosts_file), "--ca", str(self.ca_file)]
+        args = [run.target, "--nameserver", f"{ns.address}:{ns.port}", "--hosts-file", str(self.hosts_file), "--ca", str(self.ca_file)]
+        client = self.client_material(scenario_id)
+        if client is not None:
+            args += ["--client-cert", str(client[0]), "--client-key", str(client[1])]
+        setup = scenario(scenario_id).client
+        if setup is not None and setup.expect_identity:
+            args += ["--expect-client-identity", setup.expect_identity]
+        return args
+
+    def client_material(self, scenario_id: str) -> tuple[Path, Path] | None:
+        """The client certificate and key files the scenario's walk presents (None: no client certificate)."""
+        setup = scenario(scenario_id).client
+        if setup is None:
+            return None
+        pki = self.stranger if setup.issuer == "stranger" else self.client_pki
+        return self.client_files(name=setup.name, pki=pki, send_chain=setup.send_chain, tag=scenario_id)
+
+    def server_log(self, scenario_id: str) -> list[str]:
+        """What the scenario's servers logged about client certificates, as an operator would read it.
+
+        The lab's servers are ours, so the demo can show the server's side of the
+        story (the seed's `mTLS authentication failed: …` line) next to what the
+        client saw. Empty until the scenario ran; each distinct line once.
+        """
+        run = self.running.get(scenario_id)
+        presented: list[str] = []  # about connections that presented a client certificate
+        other: list[str] = []
+        for server in run.servers if run is not None else ():
+            if isinstance(server, TlsServer):
+                for record in server.records:
+                    line = _log_line(server, record)
+                    lines = presented if record.client_chain or record.verify_errors else other
+                    if line is not None and line not in lines:
+                        lines.append(line)
+        return presented or other  # the certificate's story first; "none sent" only when none ever was
 
     def _leaf(self, *names: str, **kwargs: Any) -> certs.Issued:
         return self.pki.leaf(dns=[_ascii(n) for n in names], cn=kwargs.pop("cn", _ascii(names[0]) if names else None), **kwargs)
@@ -202,20 +277,64 @@ class Lab:
             case "mtls-required":
                 auth = ClientAuth(ca_certs=(self.client_pki.root.cert, self.client_pki.intermediate.cert))
                 return [TlsServer(ok(self._leaf(s.host)), client_auth=auth, address=addr)]
+            case "mtls-identity":
+                auth = ClientAuth(ca_certs=(self.client_pki.root.cert, self.client_pki.intermediate.cert))
+                reject = HttpBehaviour.reject_identity(PROD_CLIENT)
+                return [TlsServer(ok(self._leaf(s.host)), client_auth=auth, http=reject, address=addr)]
+            case "mtls-unknown-ca":
+                auth = ClientAuth(ca_certs=(self.client_pki.root.cert, self.client_pki.intermediate.cert))
+                return [TlsServer(ok(self._leaf(s.host)), client_auth=auth, address=addr)]
+            case "mtls-no-intermediate":  # the server trusts the client root only: it needs the intermediate sent
+                auth = ClientAuth(ca_certs=(self.client_pki.root.cert,))
+                return [TlsServer(ok(self._leaf(s.host)), client_auth=auth, address=addr)]
             case "hostile-text":
                 leaf = self.pki.leaf(dns=[f"other.{ZONE}"], cn=HOSTILE_CN, org="[b]Evil[/b] Corp\u200f")
                 return [TlsServer(ok(leaf), address=addr)]
         raise KeyError(s.id)
 
-    def client_files(self, *, name: str = f"client-prod.{ZONE}") -> tuple[Path, Path]:
-        """A client certificate (+ intermediate) and key from the lab's client CA, written to the lab dir."""
-        issued = self.client_pki.leaf(dns=[name], cn=name, eku=certs.EKU_CLIENT)
-        cert_path = self.dir / f"{name}.pem"
-        key_path = self.dir / f"{name}.key"
-        cert_path.write_bytes(certs.pem(issued.cert, self.client_pki.intermediate.cert))
+    def client_files(
+        self, *, name: str = f"client-prod.{ZONE}", pki: certs.Pki | None = None, send_chain: bool = True, tag: str = ""
+    ) -> tuple[Path, Path]:
+        """A client certificate (+ its intermediate unless `send_chain` is False) and key, written to the lab dir.
+
+        Issued by the lab's client CA unless `pki` says otherwise; `tag` keeps files of different setups apart.
+        """
+        pki = pki or self.client_pki
+        issued = pki.leaf(dns=[name], cn=name, eku=certs.EKU_CLIENT)
+        stem = f"{tag}-{name}" if tag else name
+        cert_path = self.dir / f"{stem}.pem"
+        key_path = self.dir / f"{stem}.key"
+        chain = (pki.intermediate.cert,) if send_chain else ()
+        cert_path.write_bytes(certs.pem(issued.cert, *chain))
         key_path.write_bytes(issued.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
         key_path.chmod(0o600)
         return cert_path, key_path
+
+
+def _log_line(server: TlsServer, record: ConnectionRecord) -> str | None:
+    """One server log line about a client certificate, worded as the seed's server logs it."""
+    if record.http_status == 403 and server.http is not None and server.http.kind == HttpKind.REJECT_IDENTITY:
+        leaf = record.client_chain[0] if record.client_chain else None
+        cn = ", ".join(str(a.value) for a in leaf.subject.get_attributes_for_oid(NameOID.COMMON_NAME)) if leaf else ""
+        return f"mTLS authentication failed: certificate CN '{cn}' does not match expected identity '{server.http.expected_identity}'"
+    if server.client_auth is not None and record.verify_errors:
+        depth, number = record.verify_errors[0]
+        reason = _X509_ERRORS.get(number, "certificate verify failed")
+        return f"client SSL certificate verify error: ({number}:{reason}) at depth {depth} while SSL handshaking"
+    if server.client_auth is not None and record.error and not record.handshake_ok:
+        return f"client SSL handshake failed: {record.error}"
+    return None
+
+
+_X509_ERRORS = {  # OpenSSL's X509_V_ERR_* texts, as nginx logs them
+    2: "unable to get issuer certificate",
+    10: "certificate has expired",
+    18: "self-signed certificate",
+    19: "self-signed certificate in certificate chain",
+    20: "unable to get local issuer certificate",
+    21: "unable to verify the first certificate",
+    26: "unsupported certificate purpose",
+}
 
 
 def _ascii(host: str) -> str:

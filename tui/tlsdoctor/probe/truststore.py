@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import hashes
 
 from tlsdoctor.errors import BadInput
 from tlsdoctor.facts.trust import TrustAnchors
+from tlsdoctor.i18n import _
 
 _MAX_CAPATH_FILES = 5000  # a sane bound on /etc/ssl/certs
 
@@ -104,13 +105,13 @@ def load_ca_file(path: str) -> tuple[x509.Certificate, ...]:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise BadInput(f"cannot read CA file {path!r}: {exc.strerror or exc}") from None
+        raise BadInput(_("cannot read CA file {path!r}: {error}").format(path=path, error=exc.strerror or exc)) from None
     try:
         certs = _certs_from_bytes(data)
     except ValueError:
-        raise BadInput(f"CA file {path!r} holds no PEM or DER certificate") from None
+        raise BadInput(_("CA file {path!r} holds no PEM or DER certificate").format(path=path)) from None
     if not certs:
-        raise BadInput(f"CA file {path!r} holds no certificates")
+        raise BadInput(_("CA file {path!r} holds no certificates").format(path=path))
     return tuple(certs)
 
 

@@ -29,7 +29,8 @@ class ExplainDialog(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", lazy_gettext("Close"), id="close"),
-        Binding("ctrl+e", "explain", lazy_gettext("Explain"), id="explain"),
+        # priority: the text area has focus and would take ctrl+e (end of line) for itself
+        Binding("ctrl+e", "explain", lazy_gettext("Explain"), id="explain", priority=True),
     ]
 
     def __init__(self, text: str = "") -> None:

@@ -63,7 +63,7 @@ class FormScreen(Screen[None]):
                 yield Input(value=self.values.get(key, ""), placeholder=placeholder, id=f"f-{key}")
                 yield Label("", markup=False, id=f"err-{key}", classes="field-error")
             yield Button(_("Start the walk"), id="start", variant="primary")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # the palette key is an ordinary, translated key (app BINDINGS)
 
     def on_mount(self) -> None:
         self.validate_all()

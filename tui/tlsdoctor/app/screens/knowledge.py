@@ -53,7 +53,7 @@ class KnowledgeScreen(Screen[None]):
                 yield OptionList(id="kb-list")
             with VerticalScroll(id="kb-view"):
                 yield Markdown("", id="kb-entry")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # the palette key is an ordinary, translated key (app BINDINGS)
 
     def _matching(self) -> list[Entry]:
         from tlsdoctor.knowledge import load_knowledge  # lazy: start-up cost

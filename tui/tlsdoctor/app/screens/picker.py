@@ -50,7 +50,7 @@ class PickerScreen(Screen[None]):
             )
             options.append(Option(prompt, id=s.id))
         yield OptionList(*options, id="scenarios")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # the palette key is an ordinary, translated key (app BINDINGS)
 
     def on_mount(self) -> None:
         scenarios = self.query_one("#scenarios", OptionList)
@@ -75,7 +75,7 @@ class PickerScreen(Screen[None]):
 
     def run_scenario(self, scenario_id: str) -> None:
         options = self.lab.options_for(scenario_id, lang=current_language())
-        self.app.push_screen(WalkScreen(options))
+        self.app.push_screen(WalkScreen(options, server_log=lambda: self.lab.server_log(scenario_id)))
 
     async def relocalise(self, lang: str) -> None:
         await self.recompose()

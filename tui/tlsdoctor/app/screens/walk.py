@@ -1,24 +1,27 @@
-"""The walk screen: steps on the left, the selected step's evidence on the right, progress on top.
+"""The walk screen: the verdict card on top, steps on the left, the selected step's evidence on the right.
 
 It runs `tlsdoctor.walk.walk()` in an async worker and turns each engine event
 into a typed message (`app.messages`); the handlers store it in `WalkState`
 and everything on screen is rebuilt from that state, so a language switch
 (recompose) keeps results and the selected step. The engine's event stream
 is the only thing this screen consumes: it never opens sockets, reads files
-or parses certificates. Notifications use `markup=False`.
+or parses certificates. At 80×24 the status line, the verdict card (top
+finding, its evidence, top fix and its command) and the step list fit with no
+key press; a row is kept for the path taken (`#breadcrumb`, empty until the
+walk asks questions). Confirmations go to the message line (`CopySelection`),
+never over the evidence.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.worker import Worker, WorkerState
 
@@ -39,23 +42,29 @@ from ..messages import (
     message_for,
 )
 from ..state import WalkState
-from ..widgets.command import CommandLine
 from ..widgets.evidence import EvidencePane
+from ..widgets.message import MessageLine
 from ..widgets.status import status_line
 from ..widgets.steps import StepList
+from ..widgets.verdict import verdict_card
+from .copying import CopySelection
 
 if TYPE_CHECKING:
-    from tlsdoctor.knowledge import Diagnosis
     from tlsdoctor.request import WalkOptions
 
+ServerLog = Callable[[], Sequence[str]]  # the demo's lab: what its server logged for this walk
 
-class WalkScreen(Screen[None]):
-    """Steps on the left, the selected step's evidence on the right, progress on top."""
 
+class WalkScreen(CopySelection):
+    """The verdict card on top, steps on the left, the selected step's evidence on the right."""
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel_or_back", lazy_gettext("Cancel/back"), id="cancel"),
+        Binding("c", "copy_command", lazy_gettext("Copy"), id="copy-command"),
+        Binding("right_square_bracket", "next_command", lazy_gettext("Next command"), key_display="]", id="next-command"),
+        Binding("left_square_bracket", "previous_command", lazy_gettext("Previous command"), key_display="[", show=False, id="previous-command"),
         Binding("r", "rerun", lazy_gettext("Re-run"), id="rerun"),
-        Binding("c", "copy_command", lazy_gettext("Copy command"), id="copy-command"),
+        Binding("escape", "cancel_or_back", lazy_gettext("Cancel/back"), id="cancel"),
         Binding("m", "copy_report", lazy_gettext("Copy report"), show=False, id="copy-report"),
         Binding("n", "next_problem", lazy_gettext("Next problem"), show=False, id="next-problem"),
         Binding("x", "toggle_redaction", lazy_gettext("Redact"), show=False, id="toggle-redaction"),
@@ -68,10 +77,13 @@ class WalkScreen(Screen[None]):
         name: str | None = None,
         back_allowed: bool = True,
         replay: Sequence[Event] | None = None,
+        server_log: ServerLog | None = None,
     ) -> None:
-        """`replay`: engine events recorded earlier, shown instead of a live walk (fixed pictures, tests)."""
+        """`replay`: engine events recorded earlier, shown instead of a live walk (fixed pictures, tests);
+        `server_log`: the demo lab's log of this scenario's server, read when the walk ends."""
         super().__init__(name=name)
         self.options = options
+        self.server_log = server_log
         self.replay = tuple(replay) if replay is not None else None
         self.state = WalkState()
         self.redactor: Redactor | None = None  # one per screen: the same name keeps its placeholder
@@ -87,11 +99,24 @@ class WalkScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(status_line(self.state, self.target_text), id="status-line")
+        yield Static("", id="breadcrumb")  # the path taken (questions and answers), shown once there is one
+        with Vertical(id="verdict", classes="-shown" if self.state.report and self.state.report.diagnosis else ""):
+            yield from verdict_card(self.state)
         with Horizontal(id="walk-body"):
             yield StepList(self.state, id="steps")
             with VerticalScroll(id="evidence"):
                 yield EvidencePane(self.state, self.selected, id="evidence-pane")
-        yield Footer()
+        yield MessageLine(id="message-line")
+        yield Footer(show_command_palette=False)  # the palette key is an ordinary, translated key (app BINDINGS)
+
+    async def refresh_verdict(self) -> None:
+        """Rebuild the verdict card from the stored report (shown only when there is a diagnosis)."""
+        card = self.query_one("#verdict", Vertical)
+        await card.remove_children()
+        widgets = list(verdict_card(self.state))
+        card.set_class(bool(widgets), "-shown")
+        if widgets:
+            await card.mount_all(widgets)
 
     @property
     def step_list(self) -> StepList:
@@ -103,6 +128,8 @@ class WalkScreen(Screen[None]):
         self.set_interval(0.1, self._tick)
         if not self.state.events:
             self.start_walk()
+        else:
+            self.reset_copy_target()
 
     async def on_screen_resume(self) -> None:
         self._update_redaction()
@@ -127,6 +154,7 @@ class WalkScreen(Screen[None]):
         await scroll.remove_children()
         await scroll.mount(EvidencePane(self.state, step, id="evidence-pane"))
         scroll.scroll_home(animate=False)
+        self.reset_copy_target()
 
     @on(OptionList.OptionHighlighted, "#steps")
     async def _on_step_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -142,6 +170,7 @@ class WalkScreen(Screen[None]):
         self.state.began = time.monotonic()
         self.step_list.refresh_steps()
         self._refresh_status()
+        self.call_next(self.refresh_verdict)
         self.run_walk()
 
     @work(exclusive=True, group="walk", exit_on_error=False)
@@ -166,8 +195,8 @@ class WalkScreen(Screen[None]):
         elif event.state is WorkerState.CANCELLED and not self.state.finished:
             self.state.cancelled = True
             self._refresh_status()
-            if self.state.running is not None:
-                self.step_list.refresh_steps((self.state.running,))
+            self.step_list.refresh_steps()  # the running step and every step that never ran: "cancelled"
+            self.call_next(self.show_step, self.selected)
             self.post_message(WalkCancelledMessage())
 
     @on(StepStartedMessage)
@@ -207,8 +236,12 @@ class WalkScreen(Screen[None]):
             self.state.relocalise(self.options, current_language())
         self.state.ended = time.monotonic()
         self.state.running = None
+        if self.server_log is not None:
+            self.state.server_log = tuple(self.server_log())
         self.step_list.refresh_steps()
         self._refresh_status()
+        self.select_copy_target(None)
+        await self.refresh_verdict()
         focus = self.state.first_failing()
         self.step_list.select_step(focus)
         await self.show_step(focus)
@@ -217,9 +250,15 @@ class WalkScreen(Screen[None]):
     async def relocalise(self, lang: str) -> None:
         """Called by the app after `set_language`: re-render everything from the stored state."""
         self.state.relocalise(self.options, lang)
+        await self._recompose_keeping_place()
+
+    async def _recompose_keeping_place(self) -> None:
+        """Rebuild every widget from the state; the selected step, the focus and a copy selection stay usable."""
         await self.recompose()
         self.step_list.select_step(self.selected)
         self.step_list.focus()
+        self.copy_target = None
+        self.reset_copy_target()
 
     # actions ----------------------------------------------------------------------------
     @property
@@ -235,37 +274,16 @@ class WalkScreen(Screen[None]):
     def action_rerun(self) -> None:
         self.start_walk()
 
-    def selected_command(self) -> str | None:
-        focused = self.app.focused
-        if isinstance(focused, CommandLine):
-            return focused.command
-        report = self.state.report
-        if report is not None:
-            diagnosis: tuple[Diagnosis, ...] = report.diagnosis
-            for d in diagnosis:
-                for w in d.workarounds:
-                    if w.commands:
-                        return w.commands[0]
-        return None
-
-    def action_copy_command(self) -> None:
-        command = self.selected_command()
-        if command is None:
-            self.notify(_("No command to copy yet."), severity="warning", markup=False)
-            return
-        self.app.copy_to_clipboard(command)
-        self.notify(_("Copied: {command}").format(command=safe_text(command)), markup=False)
-
     def report_markdown(self) -> str | None:
         return self.shareable(render_markdown(self.state.report)) if self.state.report is not None else None
 
     def action_copy_report(self) -> None:
         text = self.report_markdown()
         if text is None:
-            self.notify(_("The report is not ready yet."), severity="warning", markup=False)
+            self.say(_("The report is not ready yet."), "warning")
             return
         self.app.copy_to_clipboard(text)
-        self.notify(_("Copied the report as Markdown ({n} lines).").format(n=text.count("\n")), markup=False)
+        self.say(_("Copied the report as Markdown ({n} lines).").format(n=text.count("\n")))
 
     def action_next_problem(self) -> None:
         order = list(StepId)
@@ -302,9 +320,5 @@ class WalkScreen(Screen[None]):
     async def action_toggle_redaction(self) -> None:
         self.state.redact = not self.state.redact
         self._update_redaction()
-        await self.recompose()
-        self.step_list.select_step(self.selected)
-        self.notify(
-            _("Redaction on: names, addresses and fingerprints are placeholders.") if self.state.redact else _("Redaction off."),
-            markup=False,
-        )
+        await self._recompose_keeping_place()
+        self.say(_("Redaction on: names, addresses and fingerprints are placeholders.") if self.state.redact else _("Redaction off."))

@@ -19,6 +19,7 @@ from tlsdoctor.render.labels import SEVERITY_WORDS
 from tlsdoctor.summaries import finding_title
 
 from ..display import SEVERITY_STYLE, SEVERITY_SYMBOL, lit, pad
+from ..wrapped import prose
 
 KEY_WIDTH = 14  # cells for the key column of a key/value line
 
@@ -26,16 +27,22 @@ Part = Content | str | tuple[str, str]
 
 
 def heading(text: str) -> Static:
-    return Static(Content.styled(text, "bold underline"), classes="heading")
+    return prose(Content.styled(text, "bold underline"), classes="heading")
 
 
-def line(*parts: Part) -> Static:
-    return Static(Content.assemble(*parts))
+def line(*parts: Part, hang: int = 0) -> Static:
+    """One paragraph; it wraps where `linebreak` allows, continuation lines indented by `hang`."""
+    return prose(Content.assemble(*parts), hang=hang)
 
 
 def kv(key: str, value: object, style: str = "") -> Static:
-    """`Key           value`: the value is untrusted text, shown literally."""
-    return line((pad(key, KEY_WIDTH), "bold"), " ", lit(value, style))
+    """`Key           value`: the value is untrusted text, shown literally; it wraps under itself."""
+    return kv_line(key, lit(value, style))
+
+
+def kv_line(key: str, value: Content | str) -> Static:
+    """`Key           value` with a value already made into content (styled, or several parts)."""
+    return line((pad(key, KEY_WIDTH), "bold"), " ", value, hang=KEY_WIDTH + 1)
 
 
 def table(*columns: str, id: str) -> DataTable[Text]:
@@ -51,6 +58,7 @@ def finding_lines(findings: Iterable[Finding]) -> Iterator[Static]:
         yield line(
             (f"{SEVERITY_SYMBOL[f.severity]} {_(SEVERITY_WORDS[f.severity])} ", SEVERITY_STYLE[f.severity]),
             (f.code.value, "bold"),
-            ": ",
+            _(": "),
             finding_title(f.code),
+            hang=2,
         )

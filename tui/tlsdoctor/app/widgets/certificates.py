@@ -25,6 +25,7 @@ from tlsdoctor.reasons import reason_text
 
 from ..display import lit, lit_text, pad, shown_labels
 from ..state import HandshakeRow
+from ..words import FETCH_ERRORS, NAME_VERDICTS, SNI_MODES, client_note, word
 from .blocks import KEY_WIDTH, heading, kv, line, table
 
 if TYPE_CHECKING:
@@ -48,17 +49,22 @@ def fetch_pane(data: FetchStepData, rows: tuple[HandshakeRow, ...]) -> Iterator[
         ("  * ", "bold"),
         _("address the client uses"),
     )
-    handshakes = table("", _("Address"), _("SNI"), _("Certificate"), _("Subject"), _("Protocol"), _("Error"), id="fetch-table")
+    handshakes = table("", _("Address"), _("SNI"), _("Subject"), _("Result"), _("Certificate"), id="fetch-table")
     for row in rows:
         style = "$warning bold" if row.divergent else ""
+        if row.error_kind is not None:
+            result = word(FETCH_ERRORS, row.error_kind) + (_(" (alert {n})").format(n=row.alert) if row.alert is not None else "")
+            if row.error_detail:
+                result += ": " + row.error_detail
+        else:
+            result = row.protocol or "-"
         handshakes.add_row(
-            Text("≠" if row.divergent else ("✗" if row.error else "✓"), style=style or ("bold" if row.error else "")),
+            Text("≠" if row.divergent else ("✗" if row.failed else "✓"), style=style or ("bold" if row.failed else "")),
             lit_text(row.address + (" *" if row.used else ""), style),
-            Text(row.sni_mode, style=style),
-            Text(row.fingerprint[:16] if row.fingerprint else "-", style=style),
+            Text(word(SNI_MODES, row.sni_mode), style=style),
             lit_text(row.subject or "-", style),
-            Text(row.protocol or "-"),
-            lit_text(row.error or "-", "bold" if row.error else ""),
+            lit_text(result, "bold" if row.failed else ""),
+            Text(row.fingerprint[:16] if row.fingerprint else "-", style=style),
         )
     yield handshakes
 
@@ -108,16 +114,16 @@ def names_pane(data: NamesResult) -> Iterator[Widget]:
             yield line((pad(_("wanted"), KEY_WIDTH), "dim"), " ", bottom)
             yield line(pad("", KEY_WIDTH), " ", (carets, "bold"))
     yield heading(_("Every name in the certificate ({n})").format(n=len(data.verdicts)))
-    names = table("", _("Kind"), _("Name"), _("Verdict"), _("Reason"), id="names-table")
+    names = table("", _("Name"), _("Verdict"), _("Kind"), _("Reason"), id="names-table")
     marks = {"match": "✓", "no-match": "✗", "invalid": "!"}
     for v in data.verdicts:
         closest = data.closest is v and not data.matched
         style = "$warning bold" if closest else ("$success" if v.verdict.value == "match" else "")
         names.add_row(
             Text(marks.get(v.verdict.value, "?"), style=style),
-            Text(v.kind.value.upper()),
             lit_text(v.value, style),
-            Text(v.verdict.value + ("  ← " + _("closest") if closest else ""), style=style),
+            Text(word(NAME_VERDICTS, v.verdict.value) + ("  ← " + _("closest") if closest else ""), style=style),
+            Text(v.kind.value.upper()),
             Text(reason_text(v.reason, v.detail)),
         )
     yield names
@@ -129,7 +135,7 @@ def names_pane(data: NamesResult) -> Iterator[Widget]:
         clients.add_row(
             Text(c.client, style="bold"),
             Text("✓ " + _("accepts") if c.accepts else "✗ " + _("rejects"), style="$success" if c.accepts else "$error"),
-            lit_text(c.note),
+            lit_text(client_note(c.note)),
         )
     yield clients
 

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Static
 
 from tlsdoctor.facts.steps import StepResult
 from tlsdoctor.findings import StepId
@@ -25,6 +24,7 @@ from tlsdoctor.summaries import step_summary
 
 from ..display import lit
 from ..state import WalkState
+from ..wrapped import prose
 from .blocks import finding_lines
 from .certificates import chain_pane, fetch_pane, names_pane
 from .client import client_pane
@@ -51,7 +51,7 @@ def step_pane(state: WalkState, result: StepResult) -> Iterator[Widget]:
             at = state.report.at if state.report is not None else dt.datetime.now(dt.UTC)
             yield from chain_pane(data, at)
         case StepId.CLIENT:
-            yield from client_pane(data)
+            yield from client_pane(data, state.server_log)
         case StepId.DIAGNOSIS:
             yield from diagnosis_pane(data)
 
@@ -73,21 +73,27 @@ class EvidencePane(Widget):
 
     def compose(self) -> ComposeResult:
         state, step = self.state, self.step
-        yield Static(
+        yield prose(
             Content.assemble((f"{step.number}. {step_title(step)}  ", "bold"), status_content(state, step)), classes="pane-title"
         )
         result = state.results.get(step)
         if result is None:
-            text = _("running…") if step is state.running and not state.cancelled else _("waiting for the earlier steps")
-            yield Static(Content.styled(text, "dim"))
+            if state.cancelled:
+                text = _("cancelled: this step never ran. Press r to run the walk again.")
+            elif step is state.running:
+                text = _("running…")
+            else:
+                text = _("waiting for the earlier steps")
+            yield prose(Content.styled(text, "dim"))
             return
-        yield Static(lit(step_summary(result), "italic"), classes="summary")
+        yield prose(lit(step_summary(result), "italic"), classes="summary")
         yield from finding_lines(result.findings)
         if result.data is None:
             return
-        yield Static("")
+        yield prose("")
         yield from step_pane(state, result)
         report = state.report
         problems = {f.code.value for f in result.findings if f.severity.value in ("error", "warning")}
         if report is not None and step is not StepId.DIAGNOSIS and problems:
-            yield from diagnosis_hint(report.diagnosis, problems)
+            shown = report.diagnosis[0].kb_id if report.diagnosis else None
+            yield from diagnosis_hint(report.diagnosis, problems, shown=shown)

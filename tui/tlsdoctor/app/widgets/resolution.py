@@ -17,6 +17,7 @@ from tlsdoctor.i18n import _
 from tlsdoctor.render.labels import safe_text
 
 from ..display import lit, lit_text, pad
+from ..words import DNS_STATUS, word
 from .blocks import KEY_WIDTH, kv, line, table
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def target_pane(data: TargetView) -> Iterator[Widget]:
 
 def dns_pane(data: DnsView) -> Iterator[Widget]:
     yield kv(_("Name"), data.name)
-    yield kv(_("Status"), data.status)
+    yield kv(_("Status"), word(DNS_STATUS, data.status), "" if data.status == "ok" else "$error bold")
     yield kv(_("Nameservers"), ", ".join(data.nameservers) or _("system"))
     yield kv(_("Addresses"), ", ".join(data.addresses) or _("none"))
     if len(data.cname_chain) > 1:
@@ -59,8 +60,9 @@ def dns_pane(data: DnsView) -> Iterator[Widget]:
         rows.add_row(
             Text(row.rtype, style="bold"),
             lit_text(row.qname),
-            Text(row.status),
-            lit_text(", ".join(row.values) or (row.detail or "")),
+            Text(word(DNS_STATUS, row.status)),
+            # the resolver's own (English) text only for an error it gave no kind for
+            lit_text(", ".join(row.values) or (row.detail or "" if row.status == "error" else "")),
             Text("" if row.ttl is None else str(row.ttl)),
         )
     yield rows

@@ -1,8 +1,9 @@
 """The always-visible progress line at the top of the walk screen.
 
 Drawn from `WalkState`: the target, then the running step with its time and
-progress, or the verdict with the most likely knowledge entry, or why the walk
-stopped. A function that returns `Content`; the screen puts it in a `Static`.
+progress, or the verdict with the most likely knowledge entry's id (the verdict
+card under it says the rest), or why the walk stopped. A function that returns
+`Content`; the screen puts it in a `Static`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ..state import WalkState
 
 def status_line(state: WalkState, target_text: str) -> Content:
     """The always-visible progress line at the top of the walk screen."""
-    parts: list[Content | str | tuple[str, str]] = [("tlsdoctor ", "bold"), lit(target_text, "bold"), "  "]
+    parts: list[Content | str | tuple[str, str]] = [lit(target_text, "bold"), "  "]
     if state.error:
         parts += [("✗ " + _("the walk stopped with an error"), "$error bold"), " ", lit(state.error)]
     elif state.cancelled:
@@ -35,10 +36,9 @@ def status_line(state: WalkState, target_text: str) -> Content:
         if clients is not None and clients.fail and clients.passed:
             shown = clients.to_json()
             parts.append("  " + _("fails for {fail}; passes for {passed}").format(fail=", ".join(shown["fail"]), passed=", ".join(shown["pass"])))
-        parts.append("  " + _("done in {secs:.2f}s").format(secs=total))
         if state.report.diagnosis:
-            top = state.report.diagnosis[0]
-            parts += ["  · " + _("most likely:") + " ", (top.kb_id, "bold"), " ", lit(top.title)]
+            parts.append(("  · " + _("most likely: {id}").format(id=state.report.diagnosis[0].kb_id), "bold"))
+        parts.append("  · " + _("{secs:.2f}s").format(secs=total))
     elif state.running is not None:
         step = state.running
         parts.append(

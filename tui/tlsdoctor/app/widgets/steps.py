@@ -1,14 +1,17 @@
 """The numbered step list of the walk screen, each step with its live state.
 
-Two lines per step (title, then symbol + word + time, or the skip reason),
-drawn from `WalkState`; status is never told by colour alone. Reads the state,
-never changes it.
+Drawn from `WalkState`; status is never told by colour alone (a symbol, and
+a word where there is room). Two shapes: at 80 columns one short line per
+step (`5 ✗ Names`; the evidence pane gets the room and its title has the rest),
+wider two lines (title, then `✗ failed 2ms`) and a skipped step's reason
+whole, wrapped under it, never cut. Reads the state, never changes it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from textual import events
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -19,16 +22,18 @@ from tlsdoctor.render.labels import STATUS_SYMBOLS, STATUS_WORDS, step_title
 
 from ..display import STATUS_STYLE, lit
 from ..state import WalkState
+from ..words import SHORT_STEP_TITLES
+from ..wrapped import Wrapped
 
-STEP_TEXT_WIDTH = 30  # cells for a step's second line inside the 36-cell list
+COMPACT_BELOW = 32  # list width (cells) under which a step takes one line
 
 
 def status_content(state: WalkState, step: StepId) -> Content:
     """Symbol + word (+ time): status is never told by colour alone."""
     status = state.status(step)
+    if state.cancelled and status in (StepStatus.RUNNING, StepStatus.WAITING):
+        return Content.styled("– " + _("cancelled"), "$warning")
     if status is StepStatus.RUNNING:
-        if state.cancelled:
-            return Content.styled("– " + _("cancelled"), "$warning")
         label = f"… {_(STATUS_WORDS[status])} {state.elapsed(step):.1f}s"
         done = state.progress.get(step)
         if done and done[1]:
@@ -42,16 +47,24 @@ def status_content(state: WalkState, step: StepId) -> Content:
     return Content.styled(label, STATUS_STYLE[status])
 
 
-def step_prompt(state: WalkState, step: StepId) -> Content:
-    """Two lines per step: `4 Fetch certificates` / `  ✓ ok 12ms` (or the skip reason)."""
-    head = Content.assemble((f"{step.number} ", "bold"), (step_title(step), "bold" if step is state.running else ""))
-    second = Content.assemble("  ", status_content(state, step))
+def _symbol(state: WalkState, step: StepId) -> Content:
+    status = state.status(step)
+    if state.cancelled and status in (StepStatus.RUNNING, StepStatus.WAITING):
+        return Content.styled("–", "$warning")
+    return Content.styled(STATUS_SYMBOLS[status], STATUS_STYLE[status])
+
+
+def step_prompt(state: WalkState, step: StepId, *, compact: bool = False) -> Wrapped:
+    """`5 ✗ Names` (compact), or `5 Names` / `  ✗ failed 2ms` and then the whole skip reason, if any."""
+    style = "bold" if step is state.running else ""
+    if compact:
+        return Wrapped(Content.assemble((f"{step.number} ", "bold"), _symbol(state, step), " ", (_(SHORT_STEP_TITLES[step]), style)), hang=4)
+    head = Content.assemble((f"{step.number} ", "bold"), (step_title(step), style))
+    lines = [head, status_content(state, step)]  # lines after the first are indented by the hang
     result = state.results.get(step)
     if result is not None and result.status is StepStatus.SKIPPED and result.skipped_reason:
-        # one line: the full reason is in the evidence pane
-        reason = lit(_(result.skipped_reason), "dim italic").truncate(STEP_TEXT_WIDTH, ellipsis=True)
-        second = second.append(Content("\n  ")).append(reason)
-    return Content("\n").join([head, second])
+        lines.append(lit(_(result.skipped_reason), "dim italic"))
+    return Wrapped(Content("\n").join(lines), hang=2)
 
 
 class StepList(OptionList):
@@ -64,11 +77,22 @@ class StepList(OptionList):
 
     def __init__(self, state: WalkState, *, id: str | None = None) -> None:
         self.state = state
+        self.one_line = False
         super().__init__(*(Option(step_prompt(state, s), id=s.value) for s in StepId), id=id)
+
+    def on_resize(self, event: events.Resize) -> None:
+        compact = event.size.width < COMPACT_BELOW
+        if compact != self.one_line:
+            self.one_line = compact
+            self.refresh_steps()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        """The scrollbar came or went: the text width changed without a resize, so lay the steps out again."""
+        self.refresh_steps()
 
     def refresh_steps(self, steps: Iterable[StepId] = tuple(StepId)) -> None:
         for step in steps:
-            self.replace_option_prompt(step.value, step_prompt(self.state, step))
+            self.replace_option_prompt(step.value, step_prompt(self.state, step, compact=self.one_line))
 
     @property
     def selected_step(self) -> StepId:
