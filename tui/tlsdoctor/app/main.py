@@ -118,7 +118,7 @@ class TlsDoctorApp(App[int]):
             self.lab.stop()
             self.lab = None
 
-    def notify(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None, markup: bool = True) -> None:  # type: ignore[override]
+    def notify(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None, markup: bool = True) -> None:
         """Into the top screen's message line when it has one (the walk screen); a toast elsewhere."""
         if isinstance(self.screen, SaysMessages) and not title:
             self.screen.say(message, severity)
