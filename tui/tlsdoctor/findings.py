@@ -62,6 +62,7 @@ class Code(StrEnum):
     DNS_ERROR = "dns-error"
     # hosts
     HOSTS_OVERRIDE = "hosts-override"
+    HOSTS_UNREADABLE = "hosts-unreadable"  # added later: the hosts file could not be read (or only in part)
     # fetch
     CONNECT_REFUSED = "connect-refused"
     CONNECT_TIMEOUT = "connect-timeout"
@@ -106,6 +107,7 @@ CODE_STEP: Mapping[Code, StepId] = MappingProxyType(
         Code.BAD_TARGET: StepId.TARGET,
         **{c: StepId.DNS for c in (Code.DNS_NXDOMAIN, Code.DNS_NO_ADDRESS, Code.DNS_TIMEOUT, Code.DNS_ERROR)},
         Code.HOSTS_OVERRIDE: StepId.HOSTS,
+        Code.HOSTS_UNREADABLE: StepId.HOSTS,
         **{
             c: StepId.FETCH
             for c in (

@@ -177,18 +177,16 @@ async def walk(options: WalkOptions) -> AsyncIterator[Event]:
     else:
         timer = _Timer()
         hosts_file = await asyncio.to_thread(read_hosts_file, options.hosts_file)
-        if hosts_file.text is None:
-            view = hosts_view((), target.ascii_host, dns_addresses, options.hosts_file, resolves=pins)
-        else:
-            table = parse_hosts_table(hosts_file.text)
-            view = hosts_view(
-                table.entries,
-                target.ascii_host,
-                dns_addresses,
-                options.hosts_file,
-                resolves=pins,
-                invalid_lines=len(table.invalid_lines),
-            )
+        table = parse_hosts_table(hosts_file.text or "")  # unreadable: no lines, and a finding that says so
+        view = hosts_view(
+            table.entries,
+            target.ascii_host,
+            dns_addresses,
+            options.hosts_file,
+            resolves=pins,
+            invalid_lines=len(table.invalid_lines),
+            read=hosts_file,
+        )
         used = view.used_addresses
         hosts_addresses = view.hosts_addresses
         yield finish(_result(StepId.HOSTS, view, view.findings, timer))
