@@ -55,7 +55,7 @@ def fetch_pane(data: FetchStepData, rows: tuple[HandshakeRow, ...]) -> Iterator[
             Text("≠" if row.divergent else ("✗" if row.error else "✓"), style=style or ("bold" if row.error else "")),
             lit_text(row.address + (" *" if row.used else ""), style),
             Text(row.sni_mode, style=style),
-            Text(row.fingerprint[:16] if row.fingerprint else "-", style=style),
+            lit_text(row.fingerprint[:16] if row.fingerprint else "-", style),
             lit_text(row.subject or "-", style),
             Text(row.protocol or "-"),
             lit_text(row.error or "-", "bold" if row.error else ""),
@@ -95,7 +95,7 @@ def names_pane(data: NamesResult) -> Iterator[Widget]:
             Text(v.kind.value.upper()),
             lit_text(v.value, style),
             Text(v.verdict.value + ("  ← " + _("closest") if closest else ""), style=style),
-            Text(reason_text(v.reason, v.detail)),
+            lit_text(reason_text(v.reason, v.detail)),
         )
     yield names
     yield heading(_("What each client does"))
@@ -127,10 +127,10 @@ def _cert_node(parent: TreeNode[None], index: int, cert: CertSummary, at: dt.dat
     node.add_leaf(Text.assemble((_("key") + ": ", "dim"), key, "  ", (cert.signature_algorithm, "dim")))
     eku = ", ".join(name for _oid, name in cert.eku) if cert.has_eku else _("none (any use)")
     node.add_leaf(Text.assemble(("EKU: ", "dim"), lit_text(eku), ("  CA" if cert.is_ca else "", "bold")))
-    node.add_leaf(Text.assemble(("SKI: ", "dim"), cert.ski or "-", ("  AKI: ", "dim"), cert.aki or "-"))
+    node.add_leaf(Text.assemble(("SKI: ", "dim"), lit_text(cert.ski or "-"), ("  AKI: ", "dim"), lit_text(cert.aki or "-")))
     for url in cert.ca_issuers:
         node.add_leaf(Text.assemble(("AIA: ", "dim"), lit_text(url)))
-    node.add_leaf(Text.assemble(("SHA-256: ", "dim"), cert.sha256_short))
+    node.add_leaf(Text.assemble(("SHA-256: ", "dim"), lit_text(cert.sha256_short)))
     return node
 
 
