@@ -11,7 +11,6 @@ imports textual.
 from __future__ import annotations
 
 import inspect
-import json
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, runtime_checkable
@@ -21,7 +20,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tlsdoctor.i18n import LANGUAGE_NAMES, _, current_language, set_language
-from tlsdoctor.render.markdown import render_markdown
+from tlsdoctor.redact import legend_text
+from tlsdoctor.render.report import render_report
 from tlsdoctor.walk import Event
 
 from .display import lazy_gettext
@@ -72,8 +72,10 @@ class TlsDoctorApp(App[int]):
         lab: Lab | None = None,
         export_dir: str | Path | None = None,
         replay: Sequence[Event] | None = None,
+        redact: bool = False,
     ) -> None:
-        """`replay`: recorded engine events to show instead of a live walk (fixed pictures)."""
+        """`replay`: recorded engine events to show instead of a live walk (fixed pictures).
+        `redact`: the walk starts in screen-sharing mode (`--redact`)."""
         set_language(lang)
         super().__init__()
         self.options = options
@@ -81,6 +83,7 @@ class TlsDoctorApp(App[int]):
         self.lab = lab
         self._own_lab = False
         self.replay = replay
+        self.redact = redact
         self.export_dir = Path(export_dir) if export_dir is not None else Path.cwd()
 
     def on_mount(self) -> None:
@@ -94,7 +97,7 @@ class TlsDoctorApp(App[int]):
                 self._own_lab = True
             self.push_screen(PickerScreen(self.lab))
         elif self.options is not None:
-            self.push_screen(WalkScreen(self.options, back_allowed=False, replay=self.replay))
+            self.push_screen(WalkScreen(self.options, back_allowed=False, replay=self.replay, redact=self.redact))
         else:
             self.push_screen(FormScreen())
 
@@ -129,21 +132,24 @@ class TlsDoctorApp(App[int]):
         if walk is None or walk.state.report is None:
             self.notify(_("The report is not ready yet."), severity="warning", markup=False)
             return None
-        report = walk.state.report
-        if fmt == "json":
-            text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
-        else:
-            text = render_markdown(report)
-        text = walk.shareable(text)
-        path = write_new_file(self.export_dir, file_stem(walk.options), "." + fmt, text)
-        self.notify(_("Saved {path}").format(path=str(path)), markup=False)
+        redaction = walk.redaction()
+        text = render_report(walk.state.report, fmt, redaction)
+        stem = file_stem(None if redaction is not None else walk.options)  # a shared file's name is shared too
+        path = write_new_file(self.export_dir, stem, "." + fmt, text if text.endswith("\n") else text + "\n")
+        if redaction is None or walk.redactor is None:
+            self.notify(_("Saved {path}").format(path=str(path)), markup=False)
+            return path
+        # the key back to the real names stays on this machine: a file of its own, mode 600 (mkstemp's)
+        legend = write_new_file(self.export_dir, stem, ".legend.txt", legend_text(walk.redactor))
+        self.notify(_("Saved {path}; placeholder legend in {legend} (keep it local)").format(path=str(path), legend=str(legend)), markup=False)
         return path
 
     def export_svg(self) -> Path:
         """An SVG screenshot of the current screen, to a new file in `export_dir`."""
         walk = self.walk_screen()
         svg = fix_cjk_svg(self.export_screenshot(title="tlsdoctor"))
-        path = write_new_file(self.export_dir, file_stem(walk.options if walk else None), ".svg", svg)
+        options = walk.options if walk is not None and not walk.state.redact else None  # a shared name
+        path = write_new_file(self.export_dir, file_stem(options), ".svg", svg)
         self.notify(_("Saved {path}").format(path=str(path)), markup=False)
         return path
 
@@ -201,9 +207,9 @@ class TlsDoctorApp(App[int]):
         yield SystemCommand(_("Quit"), _("Leave tlsdoctor"), self.exit)
 
 
-def run_app(options: WalkOptions | None, lang: str) -> int:
+def run_app(options: WalkOptions | None, lang: str, *, redact: bool = False) -> int:
     """`tlsdoctor [TARGET]`: with options the walk starts at once, else the form. Returns the exit code."""
-    app = TlsDoctorApp(options, lang=lang)
+    app = TlsDoctorApp(options, lang=lang, redact=redact)
     app.run()
     walk = app.walk_screen()
     if walk is not None and walk.state.report is not None:

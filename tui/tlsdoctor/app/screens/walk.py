@@ -24,9 +24,9 @@ from textual.worker import Worker, WorkerState
 
 from tlsdoctor.findings import StepId, StepStatus
 from tlsdoctor.i18n import _, current_language
-from tlsdoctor.redact import Redactor, redaction_for
+from tlsdoctor.redact import Redaction, Redactor, redaction_for, user_files
 from tlsdoctor.render.labels import safe_text
-from tlsdoctor.render.markdown import render_markdown
+from tlsdoctor.render.report import render_report
 from tlsdoctor.walk import Event
 
 from ..display import lazy_gettext, set_display_filter
@@ -68,12 +68,14 @@ class WalkScreen(Screen[None]):
         name: str | None = None,
         back_allowed: bool = True,
         replay: Sequence[Event] | None = None,
+        redact: bool = False,
     ) -> None:
-        """`replay`: engine events recorded earlier, shown instead of a live walk (fixed pictures, tests)."""
+        """`replay`: engine events recorded earlier, shown instead of a live walk (fixed pictures, tests).
+        `redact`: start in screen-sharing mode (`--redact`)."""
         super().__init__(name=name)
         self.options = options
         self.replay = tuple(replay) if replay is not None else None
-        self.state = WalkState()
+        self.state = WalkState(redact=redact)
         self.redactor: Redactor | None = None  # one per screen: the same name keeps its placeholder
         self.back_allowed = back_allowed
         self.selected: StepId = StepId.TARGET
@@ -257,7 +259,7 @@ class WalkScreen(Screen[None]):
         self.notify(_("Copied: {command}").format(command=safe_text(command)), markup=False)
 
     def report_markdown(self) -> str | None:
-        return self.shareable(render_markdown(self.state.report)) if self.state.report is not None else None
+        return render_report(self.state.report, "md", self.redaction()) if self.state.report is not None else None
 
     def action_copy_report(self) -> None:
         text = self.report_markdown()
@@ -284,7 +286,7 @@ class WalkScreen(Screen[None]):
 
     def _names_data(self) -> list[object]:
         """What the redaction learns its names from: the target and every step result."""
-        return [self.options.target.to_json(), *(r.to_json() for r in self.state.results.values())]
+        return [user_files(self.options), self.options.target.to_json(), *(r.to_json() for r in self.state.results.values())]
 
     def _update_redaction(self) -> None:
         """Point the widgets' display filter at this walk's names (or clear it)."""
@@ -293,11 +295,9 @@ class WalkScreen(Screen[None]):
             return
         set_display_filter(redaction_for(self._names_data(), self._redaction()))
 
-    def shareable(self, text: str) -> str:
-        """An export or copy of the report, redacted when screen-sharing mode is on."""
-        if not self.state.redact:
-            return text
-        return redaction_for(self._names_data(), self._redaction())(text)
+    def redaction(self) -> Redaction | None:
+        """What exports and copies are redacted with while screen-sharing mode is on (the screen's mapping)."""
+        return redaction_for(self._names_data(), self._redaction()) if self.state.redact else None
 
     async def action_toggle_redaction(self) -> None:
         self.state.redact = not self.state.redact
