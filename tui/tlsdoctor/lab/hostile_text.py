@@ -47,7 +47,7 @@ HOSTILE_TEXTS: tuple[HostileText, ...] = (
         "bidi",
         f"\u202e{_VERDICT}\u202c",
         f"Evil \u2066{FORGED}\u2069 \u200f\u061c\u200b\ufeff",
-        (f"\u202ekcabtset.hostile.test", f"x\u2067{FORGED}\u2069.hostile.test"),
+        ("\u202ekcabtset.hostile.test", f"x\u2067{FORGED}\u2069.hostile.test"),
     ),
     HostileText(
         "markup",
@@ -78,7 +78,7 @@ def hostile_leaf(issuer: Issued, text: HostileText, *, client: bool = False, key
         cn = x509.NameAttribute(NameOID.COMMON_NAME, text.cn, _validate=False)
     subject = x509.Name([cn, x509.NameAttribute(NameOID.ORGANIZATION_NAME, text.org)])
     start = now() - dt.timedelta(days=1)
-    sans = [x509.DNSName._init_without_validation(s) for s in text.sans]  # noqa: SLF001 - hostile on purpose
+    sans = [x509.DNSName._init_without_validation(s) for s in text.sans]  # not IDNA-checked: hostile on purpose
     eku = ExtendedKeyUsageOID.CLIENT_AUTH if client else ExtendedKeyUsageOID.SERVER_AUTH
     cert = (
         x509.CertificateBuilder()
