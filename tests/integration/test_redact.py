@@ -59,3 +59,73 @@ def test_same_name_same_placeholder_across_the_report(lab: Lab, capsys) -> None:
     assert host.startswith("h") and ".zone-" in host
     commands = " ".join(c for d in data["diagnosis"] for w in d["workarounds"] for c in w["commands"])
     assert host in commands
+
+
+# --- issue 12 §2: everything that identifies the customer, in every output ---------------------------
+
+
+def _identifying(real: dict) -> set[str]:
+    """What a shared screen must not show, read from the unredacted report: names, organisations and
+    CA names (each value of each DN), SANs, identities, serials, fingerprints in every encoding, the
+    token's cnf, addresses."""
+    import base64
+
+    found: set[str] = set()
+
+    def walk(data: object, key: str = "") -> None:
+        if isinstance(data, dict):
+            for k, v in data.items():
+                if k not in ("diagnosis", "tool", "label_diff", "labels", "environment"):
+                    walk(v, k)
+        elif isinstance(data, list):
+            for v in data:
+                walk(v, key)
+        elif isinstance(data, str) and data:
+            if key in ("subject", "issuer", "missing_issuer", "server_accepts", "our_issuers", "acceptable_client_cas"):
+                found.update(p.split("=", 1)[1] for p in re.split(r"(?<!\\),", data) if "=" in p and not p.startswith("C="))
+            elif key in ("common_names", "dns", "value", "identities", "matched", "x5t#S256", "certificate_value",
+                         "token_value", "serial", "ski", "aki", "host", "ascii_host", "qname", "expected", "pattern"):
+                found.add(data.split(":", 1)[1] if data.startswith(("DNS:", "URI:", "email:")) else data.removeprefix("CN="))
+            elif key == "sha256":
+                raw = bytes.fromhex(data)
+                found.update({data, raw.hex(":"), base64.b64encode(raw).decode(), data[:16]})
+            found.update(re.findall(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])", data))
+
+    walk(real)
+    return {s for s in found if len(s) >= 4}
+
+
+def test_mtls_report_shares_no_name_organisation_serial_fingerprint_or_claim(lab: Lab, capsys, tmp_path) -> None:
+    import base64
+    import stat
+
+    cert, key = lab.client_files(name="client-staging.example.test")
+    other, _ = lab.client_files(name="client-initech.example.test")
+    from cryptography import x509
+
+    from tlsdoctor.analysis.mtls import x5t_s256
+
+    bound_to = x5t_s256(x509.load_pem_x509_certificates(other.read_bytes())[0])
+    claims = {"sub": "alice@initech.example", "iss": "https://idp.initech.example", "aud": "payroll", "cnf": {"x5t#S256": bound_to}}
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    token = f"eyJhbGciOiJub25lIn0.{payload}.c2lnbmF0dXJl"
+    base = ["check", *lab.command_line("mtls-required"), "--timeout", "2", "--client-cert", str(cert),
+            "--client-key", str(key), "--token", token, "--expect-client-identity", r"^CN=client-prod\.example\.test$"]  # fmt: skip
+    main([*base, "--format", "json"])
+    real = json.loads(capsys.readouterr().out)
+    secrets = _identifying(real) | {bound_to, "alice", "initech", "payroll", str(cert.parent)}
+    assert {"tlsdoctor lab", "client-staging.example.test", "mtls.example.test"} <= secrets
+    shared = {}
+    for fmt in ("text", "md", "json"):
+        legend = tmp_path / f"legend-{fmt}.txt"
+        assert main([*base, "--format", fmt, "--redact-legend", str(legend)]) == 1
+        shared[fmt] = capsys.readouterr().out
+        leaked = sorted(s for s in secrets if s.lower() in shared[fmt].lower())
+        assert not leaked, (fmt, leaked)
+        assert stat.S_IMODE(legend.stat().st_mode) == 0o600
+        kept = legend.read_text(encoding="utf-8")
+        assert "client-staging.example.test" in kept and "tlsdoctor Lab Clients Intermediate CA" in kept
+    # one placeholder per value, whatever the face
+    host = json.loads(shared["json"])["target"]["ascii_host"]
+    assert host in shared["text"] and host in shared["md"]
+    assert legend.read_text(encoding="utf-8") == (tmp_path / "legend-text.txt").read_text(encoding="utf-8")

@@ -284,6 +284,8 @@ KNOWN_GAPS = {
     ("MTLS-2001", "envoy"), ("MTLS-2001", "go"), ("MTLS-2005", "openssl"), ("MTLS-2005", "go"), ("MTLS-2005", "python"),
     ("MTLS-2008", "http"), ("NET-3002", "curl"), ("TLS-1001", "curl"), ("TLS-1001", "python"), ("TLS-1001", "go"),
     ("TLS-1004", "python"), ("TLS-1004", "chrome"), ("TLS-1102", "nginx"),
+    # an unreadable hosts file shows as a name that does not resolve: the text cannot tell which file failed
+    ("NET-3003", "curl"), ("NET-3003", "python"), ("NET-3003", "getent"),
 }
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import getpass
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
@@ -69,7 +70,14 @@ def _add_walk_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--token", metavar="JWT", help=_("access token whose cnf x5t#S256 must match the client certificate (payload decoded only, never verified or printed)"))
     p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help=_("bound on every network wait (default 5)"))
     p.add_argument("--offline", action="store_true", help=_("do not fetch missing intermediates from AIA URLs"))
-    p.add_argument("--redact", action="store_true", help=_("replace names and addresses with stable placeholders (screen sharing)"))
+    p.add_argument(
+        "--redact",
+        action="store_true",
+        help=_("replace names, organisations, addresses, serials and fingerprints with stable placeholders (screen sharing)"),
+    )
+    p.add_argument(
+        "--redact-legend", metavar="FILE", help=_("with --redact: write placeholder → real value to FILE (mode 600; keep it local)")
+    )
     _add_lang(p)
 
 
@@ -155,24 +163,26 @@ def _print(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def render(report: Report, fmt: str, *, redact: bool = False) -> str:
-    """The report in `fmt` (text, md, json), names and addresses replaced when `redact`."""
-    if fmt == "json":
-        from tlsdoctor.render.json import render_json  # lazy: start-up cost
+def render(report: Report, fmt: str, *, redact: bool = False, legend: str | None = None, options: object = None) -> str:
+    """The report in `fmt` (text, md, json); names, addresses, ids and the files of `options` as
+    placeholders when `redact`, and their legend written to the file `legend` (never to the screen)."""
+    from tlsdoctor.render.report import render_report  # lazy: start-up cost
 
-        text = render_json(report)
-    elif fmt == "md":
-        from tlsdoctor.render.markdown import render_markdown  # lazy: start-up cost
+    if not redact:
+        return render_report(report, fmt)
+    from tlsdoctor.redact import (  # lazy: start-up cost
+        Redactor,
+        legend_text,
+        redaction_for,
+        user_files,
+    )
 
-        text = render_markdown(report)
-    else:
-        from tlsdoctor.render.text import render_text  # lazy: start-up cost
+    redactor = Redactor()
+    text = render_report(report, fmt, redaction_for([user_files(options), report.to_json()], redactor))
+    if legend is not None:
+        from tlsdoctor.probe.files import write_private_file  # lazy: start-up cost
 
-        text = render_text(report)
-    if redact:
-        from tlsdoctor.redact import redact_text  # lazy: start-up cost
-
-        text = redact_text(text, report.to_json())
+        write_private_file(legend, legend_text(redactor), "--redact-legend")
     return text
 
 
@@ -183,7 +193,8 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
 
     options = walk_options(args, lang)
     report = asyncio.run(run_walk(options))
-    _print(render(report, args.format, redact=args.redact))
+    redact = args.redact or args.redact_legend is not None
+    _print(render(report, args.format, redact=redact, legend=args.redact_legend, options=options))
     return report.exit_code
 
 
@@ -301,7 +312,7 @@ def cmd_app(args: argparse.Namespace, lang: str) -> int:
     options = walk_options(args, lang) if args.target else None
     from tlsdoctor.app.main import run_app  # lazy: start-up cost (textual)
 
-    return run_app(options, lang) or 0
+    return run_app(options, lang, redact=args.redact) or 0
 
 
 COMMANDS = {
@@ -360,6 +371,8 @@ def _early_language(argv: Sequence[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # a server chooses its certificate's fields: an over-long one is evidence, not a Python warning on stderr
+    warnings.filterwarnings("ignore", message="Attribute's length must be", category=UserWarning)
     argv = list(sys.argv[1:] if argv is None else argv)
     _early_language(argv)
     try:

@@ -26,6 +26,7 @@ from cryptography.x509.oid import NameOID
 from tlsdoctor.errors import BadInput
 from tlsdoctor.i18n import _
 from tlsdoctor.probe.clientfiles import AskPassword, load_private_key
+from tlsdoctor.probe.files import read_user_file
 from tlsdoctor.target import to_a_label
 
 # Characters an OpenSSL config line cannot carry safely: list separators,
@@ -138,12 +139,7 @@ def make_csr(
     else:
         cn = next((n.value for n in sans if n.kind == "DNS" and len(n.value) <= 64), None)
 
-    try:
-        with open(key_path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise BadInput(_("cannot read private key {path}: {reason}").format(path=key_path, reason=reason)) from None
+    data = read_user_file(key_path, _("private key"))
     key = load_private_key(key_path, data, password, ask_password)
 
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)] if cn else [])

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from tlsdoctor.diagnosis import Report
 from tlsdoctor.i18n import _
 from tlsdoctor.lab.scenarios import SCENARIOS, Lab, Scenario, scenario
+from tlsdoctor.render.json import json_text
 from tlsdoctor.request import WalkOptions, build_request
 from tlsdoctor.summaries import finding_title
 from tlsdoctor.walk import run_walk
@@ -61,7 +61,7 @@ def run_demo_reports(lang: str, fmt: str, emit: Callable[[str], None]) -> int:
             out = []
             for s, report in iter_reports(lab, lang):
                 out.append({"scenario": s.id, "report": report.to_json()})
-            emit(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+            emit(json_text(out))  # separators and bidi controls as \uXXXX, as every JSON face
             return 0
         for s, report in iter_reports(lab, lang):
             codes = sorted({f.code.value for f in report.findings if f.severity.value != "info"})

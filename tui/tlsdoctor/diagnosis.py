@@ -116,6 +116,7 @@ def command_context(target: Target, steps: Sequence[StepResult], options: Reques
         client_key=client.key_path if client is not None else None,
         ca_file=options.ca_files[0] if options.ca_files else None,
         expected_client_identity=expected.text if expected is not None else None,
+        client_csr=expected.csr_names() if expected is not None else None,
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from tlsdoctor.i18n import N_, _
+from tlsdoctor.untrusted import inert
 
 REASON_MESSAGES: Mapping[str, str] = MappingProxyType(
     {
@@ -36,6 +37,7 @@ REASON_MESSAGES: Mapping[str, str] = MappingProxyType(
         "cn-used-no-san": N_("no SAN: only legacy clients fall back to the Common Name"),
         "trailing-dot": N_("a trailing dot in a certificate name is invalid"),
         "idna-u-label-in-cert": N_("Unicode in a certificate name is invalid; it should be {a_label}"),
+        "idna-no-a-label": N_("Unicode in a certificate name is invalid, and this name has no A-label form either"),
         "invalid-dns-name": N_("not a valid DNS name"),
         # other steps: the "why" behind a finding's code
         "message-too-large": N_("the certificate message exceeds OpenSSL's 100 KB default: curl, Python, Node and git refuse it"),
@@ -68,11 +70,13 @@ REASON_MESSAGES: Mapping[str, str] = MappingProxyType(
 
 
 def reason_text(reason: str, detail: Mapping[str, str] | None = None) -> str:
-    """One translated sentence for a reason code; an unknown code is shown as it is."""
+    """One translated sentence for a reason code; an unknown code is shown as it is (inert).
+
+    Details come from certificates: each is made inert, so the sentence stays one line."""
     template = REASON_MESSAGES.get(reason)
     if template is None:
-        return reason
+        return inert(reason)
     try:
-        return _(template).format(**(detail or {}))
+        return _(template).format(**{key: inert(value) for key, value in (detail or {}).items()})
     except (KeyError, IndexError, ValueError):
         return _(template)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,7 +24,8 @@ from tlsdoctor.facts.client import ClientMaterial
 from tlsdoctor.facts.dns import Nameserver
 from tlsdoctor.i18n import _
 from tlsdoctor.probe.clientfiles import AskPassword, load_client_material
-from tlsdoctor.probe.hosts import DEFAULT_HOSTS_FILE
+from tlsdoctor.probe.files import read_user_file
+from tlsdoctor.probe.hosts import DEFAULT_HOSTS_FILE, check_hosts_file
 from tlsdoctor.target import Target, parse_port, parse_target, to_a_label
 
 MAX_TIMEOUT = 600.0  # seconds: the bound on every network wait may not be larger
@@ -120,15 +120,8 @@ def parse_resolve_pin(text: str) -> ResolvePin:
 
 
 def read_input_file(path: str, what: str) -> bytes:
-    """A user's input file, at most MAX_INPUT_BYTES; BadInput (one line naming `what`) otherwise."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_INPUT_BYTES + 1)
-    except OSError as exc:
-        raise BadInput(_("cannot read {what} {path!r}: {error}").format(what=what, path=path, error=exc.strerror or exc)) from None
-    if len(data) > MAX_INPUT_BYTES:
-        raise BadInput(_("{what} {path!r} is larger than 1 MB").format(what=what, path=path))
-    return data
+    """A user's input file: a regular file of at most MAX_INPUT_BYTES; BadInput (one line naming `what`) otherwise."""
+    return read_user_file(path, what, limit=MAX_INPUT_BYTES)
 
 
 def build_request(
@@ -184,8 +177,9 @@ def build_request(
     if token:
         with _field("token"):
             token_view = decode_token(token)
-    if hosts_file != DEFAULT_HOSTS_FILE and not os.path.exists(hosts_file):
-        raise RequestError("hosts-file", _("--hosts-file {path!r} does not exist").format(path=hosts_file))
+    if hosts_file != DEFAULT_HOSTS_FILE:  # named by the user: unusable is bad input (the default is a finding)
+        with _field("hosts-file"):
+            check_hosts_file(hosts_file)
     with _field("nameserver"):
         servers = tuple(parse_nameserver(n) for n in nameservers)
     with _field("resolve"):

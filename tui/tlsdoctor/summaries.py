@@ -14,6 +14,7 @@ from types import MappingProxyType
 from tlsdoctor.facts.steps import StepResult
 from tlsdoctor.findings import Code, StepId, StepStatus
 from tlsdoctor.i18n import N_, _
+from tlsdoctor.untrusted import inert
 
 FINDING_TITLES: Mapping[Code, str] = MappingProxyType(
     {
@@ -23,6 +24,7 @@ FINDING_TITLES: Mapping[Code, str] = MappingProxyType(
         Code.DNS_TIMEOUT: N_("DNS did not answer in time."),
         Code.DNS_ERROR: N_("DNS answered with an error."),
         Code.HOSTS_OVERRIDE: N_("The hosts file sends this machine somewhere other than DNS does."),
+        Code.HOSTS_UNREADABLE: N_("The hosts file could not be read: where this machine connects is not known for sure."),
         Code.CONNECT_REFUSED: N_("The connection was refused: nothing listens on that port."),
         Code.CONNECT_TIMEOUT: N_("The connection or handshake timed out."),
         Code.NOT_TLS: N_("The server does not speak TLS on this port."),
@@ -96,9 +98,12 @@ def step_summary(result: StepResult) -> str:
         return _("no address for {name} ({status})").format(name=data.name, status=status)
     if step is StepId.HOSTS:
         source = {"resolve": _("--resolve pin"), "hosts": _("hosts file"), "dns": _("DNS")}.get(data.source, data.source)
-        return _("the client connects to {addresses} (from {source})").format(
+        summary = _("the client connects to {addresses} (from {source})").format(
             addresses=", ".join(data.used_addresses) or _("nothing"), source=source
         )
+        if getattr(data, "read_error", None):
+            return _("{error}; {summary}").format(error=inert(data.read_error), summary=summary)
+        return summary
     if step is StepId.FETCH:
         total = len(data.view.handshakes)
         ok = sum(1 for h in data.view.handshakes if h.ok)
@@ -118,7 +123,7 @@ def step_summary(result: StepResult) -> str:
             )
         if data.matched:
             return _("the certificate covers {host}").format(host=data.display_reference)
-        closest = data.closest.value if data.closest else _("none")
+        closest = inert(data.closest.value) if data.closest else _("none")  # the server's text: one line
         return _("the certificate does not cover {host}; closest: {closest}").format(host=data.display_reference, closest=closest)
     if step is StepId.CHAIN:
         oks = [v.store for v in data.verdicts if v.ok]

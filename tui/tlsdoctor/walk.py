@@ -31,6 +31,7 @@ from tlsdoctor.analysis.mtls import analyse_client
 from tlsdoctor.analysis.names import check_names
 from tlsdoctor.analysis.path import road_for, weigh_divergent, weigh_dns, weigh_faults
 from tlsdoctor.diagnosis import Report, build_report
+from tlsdoctor.facts.hosts import HostsFile
 from tlsdoctor.facts.steps import (
     StepFinished,
     StepProgress,
@@ -174,10 +175,10 @@ class _Fetcher:
             task.cancel()
 
 
-async def _hosts_for(options: WalkOptions) -> HostsTable | None:
-    """The hosts file read ahead of DNS (its lines decide the client's road); None when unreadable."""
+async def _hosts_for(options: WalkOptions) -> tuple[HostsFile, HostsTable]:
+    """The hosts file as read (an unreadable one says why) and its usable lines (none when unreadable)."""
     hosts_file = await asyncio.to_thread(read_hosts_file, options.hosts_file)
-    return parse_hosts_table(hosts_file.text) if hosts_file.text is not None else None
+    return hosts_file, parse_hosts_table(hosts_file.text or "")
 
 
 def _load_anchors(options: WalkOptions) -> asyncio.Future[TrustAnchors]:
@@ -215,7 +216,7 @@ async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]
     # The client's road is known before DNS: a --resolve pin, or a hosts line for the name.
     # A pinned address does not wait for DNS: its handshakes start now, beside the lookup.
     pins = _pins_for(options)
-    table = None if target.is_ip else await _hosts_for(options)
+    hosts_read, table = (None, None) if target.is_ip else await _hosts_for(options)
     entries = table.entries if table is not None else ()
     ahead = hosts_view(entries, target.ascii_host, (), options.hosts_file, resolves=pins)
     road = road_for(pins, ahead.hosts_addresses)
@@ -246,7 +247,9 @@ async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]
     else:
         timer = _Timer()
         invalid = len(table.invalid_lines) if table is not None else 0
-        view = hosts_view(entries, target.ascii_host, dns_addresses, options.hosts_file, resolves=pins, invalid_lines=invalid)
+        view = hosts_view(
+            entries, target.ascii_host, dns_addresses, options.hosts_file, resolves=pins, invalid_lines=invalid, read=hosts_read
+        )
         used = view.used_addresses
         hosts_addresses = view.hosts_addresses
         yield finish(_result(StepId.HOSTS, view, view.findings, timer))

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tlsdoctor.errors import BadInput
+from tlsdoctor.facts.hosts import HostsFile
 from tlsdoctor.findings import Code, Finding, Severity
 from tlsdoctor.target import to_a_label
 
@@ -102,6 +103,7 @@ class HostsView:
     source: str  # "resolve" | "hosts" | "dns"
     findings: tuple[Finding, ...]
     invalid_lines: int = 0
+    read_error: str | None = None  # what of the file could not be read (one line), None when all was
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -113,6 +115,7 @@ class HostsView:
             "used_addresses": list(self.used_addresses),
             "source": self.source,
             "invalid_lines": self.invalid_lines,
+            "read_error": self.read_error,
             "findings": [finding.to_json() for finding in self.findings],
         }
 
@@ -129,6 +132,7 @@ def hosts_view(
     *,
     resolves: Sequence[str] = (),
     invalid_lines: int = 0,
+    read: HostsFile | None = None,
 ) -> HostsView:
     """Compare the hosts file with DNS for `name`; `resolves` are curl-style pins, which win over both.
 
@@ -137,6 +141,10 @@ def hosts_view(
     A hosts line for a name DNS does not know overrides nothing (it is the only
     answer), and one that repeats DNS's address changes nothing today; both stay
     visible as evidence in the step, without a finding.
+
+    `read`: how reading the file went. A file that could not be read (or only
+    in part) is `hosts-unreadable`, a warning (info when there is no file at
+    all), never a silent ok: what this machine really connects to is unknown.
     """
     key = _name_key(name)
     lines = tuple(entry for entry in entries if key in entry.names)
@@ -169,4 +177,13 @@ def hosts_view(
                 },
             ),
         )
-    return HostsView(path, key, lines, hosts_addresses, dns_canonical, used, source, findings, invalid_lines)
+    read_error = read.error_detail if read is not None else None
+    if read is not None and read_error is not None:
+        findings += (
+            Finding(
+                Code.HOSTS_UNREADABLE,
+                Severity.INFO if read.missing else Severity.WARNING,
+                {"path": path, "detail": read_error, "truncated": read.truncated, "missing": read.missing},
+            ),
+        )
+    return HostsView(path, key, lines, hosts_addresses, dns_canonical, used, source, findings, invalid_lines, read_error)

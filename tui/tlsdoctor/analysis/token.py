@@ -1,17 +1,18 @@
-"""Read the claims of a JWT access token that matter for mTLS: `decode_token(jwt) -> TokenView`.
+"""Read the one claim of a JWT access token that matters for mTLS: `decode_token(jwt) -> TokenView`.
 
 Pure: no I/O, no clock. The token is NEVER verified (we are not the resource
 server, and have no key), NEVER stored whole and NEVER printed: a `TokenView`
-keeps only the certificate binding (`cnf["x5t#S256"]`, RFC 8705 §3.1), `sub`,
-`iss`, `aud`, `exp`, and a short reference that cannot be turned back into
-the token. Error messages never echo the token either.
+keeps only the certificate binding (`cnf["x5t#S256"]`, RFC 8705 §3.1), which
+is all the diagnosis compares, and a short reference that cannot be turned
+back into the token. The other claims (`sub`, `iss`, `aud`, `exp`…) name
+people and services and are not kept at all, so no face and no export can
+show them. Error messages never echo the token either.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -22,24 +23,16 @@ from tlsdoctor.i18n import _
 
 @dataclass(frozen=True)
 class TokenView:
-    """The few claims tlsdoctor compares with the client certificate, nothing else."""
+    """The claim tlsdoctor compares with the client certificate (`cnf`), nothing else."""
 
     reference: str  # "sha256:1f2e3d4c…(812)": tells tokens apart, holds no byte of one
     cnf_x5t_s256: str | None  # the value exactly as in the token (untrusted text)
     cnf_present: bool  # the token has a `cnf` claim at all
-    sub: str | None
-    iss: str | None
-    aud: tuple[str, ...]
-    exp: dt.datetime | None
 
     def to_json(self) -> dict[str, object]:
         return {
             "reference": self.reference,
             "cnf": {"x5t#S256": self.cnf_x5t_s256} if self.cnf_present else None,
-            "sub": self.sub,
-            "iss": self.iss,
-            "aud": list(self.aud),
-            "exp": self.exp.isoformat() if self.exp else None,
         }
 
 
@@ -59,15 +52,6 @@ def _text(value: object) -> str | None:
     if value is None:
         return None
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def _expiry(value: object) -> dt.datetime | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    try:
-        return dt.datetime.fromtimestamp(value, dt.UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
 
 
 def decode_token(jwt: str) -> TokenView:
@@ -97,20 +81,7 @@ def decode_token(jwt: str) -> TokenView:
 
     cnf = payload.get("cnf")
     thumbprint = cnf.get("x5t#S256") if isinstance(cnf, dict) else None
-    aud = payload.get("aud")
-    if isinstance(aud, list):
-        audiences = tuple(t for t in (_text(a) for a in aud) if t is not None)
-    else:
-        audiences = () if aud is None else (str(_text(aud)),)
-    return TokenView(
-        reference=ref,
-        cnf_x5t_s256=_text(thumbprint),
-        cnf_present=cnf is not None,
-        sub=_text(payload.get("sub")),
-        iss=_text(payload.get("iss")),
-        aud=audiences,
-        exp=_expiry(payload.get("exp")),
-    )
+    return TokenView(reference=ref, cnf_x5t_s256=_text(thumbprint), cnf_present=cnf is not None)
 
 
 __all__ = ["TokenView", "decode_token", "token_reference"]

@@ -68,8 +68,8 @@ def shown_labels(labels: list[str | None]) -> list[str]:
     """A label-by-label diff row as shown: redaction keeps the label count, so rows stay aligned."""
     present = [label for label in labels if label]
     mapped = shown(".".join(present)).split(".") if present else []
-    if len(mapped) != len(present):  # not a name the redactor kept in shape: show labels one by one
-        mapped = [shown(label) for label in present]
+    if len(mapped) != len(present):  # redacted whole (not a DNS name): no label of it may show
+        mapped = ["?"] * len(present)
     out, it = [], iter(mapped)
     for label in labels:
         out.append(next(it) if label else "∅")

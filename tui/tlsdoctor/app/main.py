@@ -11,7 +11,6 @@ imports textual.
 from __future__ import annotations
 
 import inspect
-import json
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, runtime_checkable
@@ -21,7 +20,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tlsdoctor.i18n import LANGUAGE_NAMES, _, current_language, set_language
-from tlsdoctor.render.markdown import render_markdown
+from tlsdoctor.redact import legend_text
+from tlsdoctor.render.report import render_report
 from tlsdoctor.walk import Event
 
 from .display import lazy_gettext
@@ -85,9 +85,11 @@ class TlsDoctorApp(App[int]):
         export_dir: str | Path | None = None,
         replay: Sequence[Event] | None = None,
         server_log: Callable[[], Sequence[str]] | None = None,
+        redact: bool = False,
     ) -> None:
         """`replay`: recorded engine events to show instead of a live walk (fixed pictures);
-        `server_log`: a lab server's log to show beside the walk of `options` (the demo's scenarios)."""
+        `server_log`: a lab server's log to show beside the walk of `options` (the demo's scenarios);
+        `redact`: the walk starts in screen-sharing mode (`--redact`)."""
         set_language(lang)
         super().__init__()
         self.options = options
@@ -96,6 +98,7 @@ class TlsDoctorApp(App[int]):
         self._own_lab = False
         self.replay = replay
         self.server_log = server_log
+        self.redact = redact
         self.export_dir = Path(export_dir) if export_dir is not None else Path.cwd()
 
     def on_mount(self) -> None:
@@ -109,7 +112,9 @@ class TlsDoctorApp(App[int]):
                 self._own_lab = True
             self.push_screen(PickerScreen(self.lab))
         elif self.options is not None:
-            self.push_screen(WalkScreen(self.options, back_allowed=False, replay=self.replay, server_log=self.server_log))
+            self.push_screen(
+                WalkScreen(self.options, back_allowed=False, replay=self.replay, server_log=self.server_log, redact=self.redact)
+            )
         else:
             self.push_screen(FormScreen())
 
@@ -161,18 +166,26 @@ class TlsDoctorApp(App[int]):
         if walk is None or walk.state.report is None:
             self.notify(_("The report is not ready yet."), severity="warning", markup=False)
             return None
-        report = walk.state.report
-        if fmt == "json":
-            text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
-        else:
-            text = render_markdown(report)
-        return self._write(file_stem(walk.options), "." + fmt, walk.shareable(text), path)
+        redaction = walk.redaction()
+        text = render_report(walk.state.report, fmt, redaction)
+        stem = file_stem(None if redaction is not None else walk.options)  # a shared file's name is shared too
+        written = self._write(stem, "." + fmt, text if text.endswith("\n") else text + "\n", path)
+        if written is None or redaction is None or walk.redactor is None:
+            return written
+        # the key back to the real names stays on this machine: a file of its own, mode 600 (mkstemp's)
+        legend = write_new_file(written.parent, written.stem, ".legend.txt", legend_text(walk.redactor))
+        self.notify(
+            _("Saved {path}; placeholder legend in {legend} (keep it local)").format(path=str(written), legend=str(legend)),
+            markup=False,
+        )
+        return written
 
     def export_svg(self, path: Path | None = None) -> Path | None:
         """An SVG screenshot of the current screen, to `path` or to a new file in `export_dir`."""
         walk = self.walk_screen()
         svg = fix_cjk_svg(self.export_screenshot(title="tlsdoctor"))
-        return self._write(file_stem(walk.options if walk else None), ".svg", svg, path)
+        options = walk.options if walk is not None and not walk.state.redact else None  # a shared name
+        return self._write(file_stem(options), ".svg", svg, path)
 
     def ask_export(self, kind: ExportKind) -> None:
         """Ask where to write (a default filled in), then write there."""
@@ -185,7 +198,8 @@ class TlsDoctorApp(App[int]):
             "json": _("Export the report as JSON"),
             "svg": _("Save an SVG screenshot of this screen"),
         }[kind]
-        default = free_path(self.export_dir, file_stem(walk.options if walk else None), "." + kind)
+        shared = walk is not None and walk.state.redact  # a shared file's name is shared too
+        default = free_path(self.export_dir, file_stem(walk.options if walk and not shared else None), "." + kind)
         screenshot = fix_cjk_svg(self.export_screenshot(title="tlsdoctor")) if kind == "svg" else None
 
         def chosen(path: Path | None) -> None:
@@ -252,9 +266,9 @@ class TlsDoctorApp(App[int]):
         yield SystemCommand(_("Quit"), _("Leave tlsdoctor"), self.exit)
 
 
-def run_app(options: WalkOptions | None, lang: str) -> int:
+def run_app(options: WalkOptions | None, lang: str, *, redact: bool = False) -> int:
     """`tlsdoctor [TARGET]`: with options the walk starts at once, else the form. Returns the exit code."""
-    app = TlsDoctorApp(options, lang=lang)
+    app = TlsDoctorApp(options, lang=lang, redact=redact)
     app.run()
     walk = app.walk_screen()
     if walk is not None and walk.state.report is not None:

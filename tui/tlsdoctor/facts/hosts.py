@@ -9,9 +9,10 @@ from dataclasses import dataclass
 class HostsFile:
     path: str
     text: str | None  # None when it could not be read
-    error_detail: str | None = None
-    truncated: bool = False
+    error_detail: str | None = None  # what could not be read, one line
+    truncated: bool = False  # only the first 4 MB were read
+    missing: bool = False  # there is no file at that path (nothing overrides DNS then)
 
     def to_json(self) -> dict[str, object]:
         return {"path": self.path, "readable": self.text is not None, "error_detail": self.error_detail,
-                "truncated": self.truncated}
+                "truncated": self.truncated, "missing": self.missing}

@@ -35,6 +35,9 @@ class CommandContext:
     ca_file: str | os.PathLike[str] | None = None
     expected_client_identity: str | None = None
     client_identity: str | None = None
+    # `-subj` and `subjectAltName=` of a request for the expected identity, derived from the parsed
+    # identity (None for a glob or a regex: the stand-in then says which name to put)
+    client_csr: tuple[str, str] | None = None
 
 
 def _path(value: str | os.PathLike[str] | None) -> str | None:
@@ -68,6 +71,8 @@ def _related_names(ctx: CommandContext) -> list[str]:
     for name in ctx.cert_names:
         if len(names) >= MAX_CERT_NAMES:
             break
+        if not name.isprintable() or " " in name:  # no valid name (a line feed, a bidi control): not for a CA
+            continue
         lowered = name.lower()
         if lowered.split(".")[-2:] == parent and lowered not in seen:
             seen.add(lowered)
@@ -108,6 +113,12 @@ def _resolve_pin(ctx: CommandContext) -> str | None:
     return f"{ctx.host}:{ctx.port}:" + (f"[{address}]" if ":" in address else address)
 
 
+def _which(form: str, pattern: str | None) -> str | None:
+    """A stand-in that says which name to put (one the server's rule accepts), inventing none."""
+    return f"<{form}a name matching {pattern}>" if pattern else None
+
+
+# placeholder → (value from a context as one argument or a list of arguments, readable stand-in)
 # placeholder → (value from a context as one argument or a list of arguments, readable stand-in).
 # Every placeholder is a whole shell word (or whole words): a stand-in quotes the value, never its flag.
 Getter = Callable[[CommandContext], "str | list[str] | None"]
@@ -138,11 +149,11 @@ PLACEHOLDERS: Mapping[str, tuple[Getter, StandIn]] = {
     "expected_identity": (lambda c: c.expected_client_identity, "<expected-identity>"),
     "client_identity": (lambda c: c.client_identity, "<client-identity>"),
     "client_subject": (
-        lambda c: "/CN=" + c.expected_client_identity if c.expected_client_identity else None,
+        lambda c: c.client_csr[0] if c.client_csr else _which("/CN=", c.expected_client_identity),
         "/CN=<expected-identity>",
     ),
     "client_san_ext": (
-        lambda c: "subjectAltName=DNS:" + c.expected_client_identity if c.expected_client_identity else None,
+        lambda c: c.client_csr[1] if c.client_csr else _which("subjectAltName=DNS:", c.expected_client_identity),
         "subjectAltName=DNS:<expected-identity>",
     ),
 }
@@ -157,6 +168,7 @@ EXAMPLE_CONTEXT = CommandContext(
     ca_file="ca-chain.pem",
     expected_client_identity="client-prod.example.com",
     client_identity="client-staging.example.com",
+    client_csr=("/CN=client-prod.example.com", "subjectAltName=DNS:client-prod.example.com"),
 )
 
 

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from tlsdoctor.errors import BadInput
 from tlsdoctor.facts.client import ClientMaterial
 from tlsdoctor.i18n import _
+from tlsdoctor.probe.files import read_user_file
 
 AskPassword = Callable[[str], str]
 
@@ -31,12 +32,8 @@ _PEM_KEY_BLOCK = re.compile(
 
 
 def _read(path: str, what: str) -> bytes:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise BadInput(_("cannot read {what} {path}: {reason}").format(what=what, path=path, reason=reason)) from None
+    """A regular file of at most 1 MB (a FIFO or a device is bad input, never a hang)."""
+    return read_user_file(path, what)
 
 
 def _mode(path: str) -> int | None:

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives import hashes
 from tlsdoctor.errors import BadInput
 from tlsdoctor.facts.trust import TrustAnchors
 from tlsdoctor.i18n import _
+from tlsdoctor.probe.files import read_user_file
 
 _MAX_CAPATH_FILES = 5000  # a sane bound on /etc/ssl/certs
 
@@ -102,10 +103,7 @@ def certifi_store() -> tuple[tuple[x509.Certificate, ...], tuple[str, ...], floa
 
 def load_ca_file(path: str) -> tuple[x509.Certificate, ...]:
     """One `--ca` file (PEM bundle or DER). Bad or unreadable → BadInput."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise BadInput(_("cannot read CA file {path!r}: {error}").format(path=path, error=exc.strerror or exc)) from None
+    data = read_user_file(path, "--ca file")
     try:
         certs = _certs_from_bytes(data)
     except ValueError:

@@ -22,6 +22,17 @@ if TYPE_CHECKING:
     from tlsdoctor.analysis.names import AddressVerdict
 
 
+def _shown_labels(labels: list[str | None]) -> list[str]:
+    """A diff row's labels as shown: the name is shown (and redacted) whole, so no label is
+    shown apart from its name; "∅" where the name has no label."""
+    present = [label for label in labels if label]
+    mapped = safe_text(".".join(present)).split(".") if present else []
+    if len(mapped) != len(present):  # redacted whole (not a DNS name): no label of it may show
+        mapped = ["?"] * len(present)
+    it = iter(mapped)
+    return [next(it) if label else "∅" for label in labels]
+
+
 def evidence_lines(result: StepResult, now: dt.datetime) -> list[str]:
     """The evidence lines of one step (none for a skipped step)."""
     data = result.data
@@ -37,7 +48,7 @@ def evidence_lines(result: StepResult, now: dt.datetime) -> list[str]:
             out.append(_("CNAME chain: {chain}").format(chain=" → ".join(safe_text(n) for n in data.cname_chain)))
     elif step is StepId.HOSTS:
         for line in data.lines:
-            out.append(_("{path} line {n}: {text}").format(path=data.path, n=line.lineno, text=safe_text(line.raw.strip())))
+            out.append(_("{path} line {n}: {text}").format(path=safe_text(data.path), n=line.lineno, text=safe_text(line.raw.strip())))
     elif step is StepId.FETCH:
         from tlsdoctor.analysis.fetch import (  # lazy: start-up cost (cryptography; `explain` has no steps)
             leaf_fingerprint,
@@ -51,17 +62,18 @@ def evidence_lines(result: StepResult, now: dt.datetime) -> list[str]:
             state = h.protocol or ""
             if h.error:
                 state = f"{h.error.value}" + (f" ({safe_text(h.error_detail)})" if h.error_detail else "")
-            out.append(f"{h.address:<16} {h.sni_mode.value:<9} {short}  {what}  {state}")
+            out.append(f"{safe_text(h.address):<16} {h.sni_mode.value:<9} {safe_text(short)}  {what}  {state}")
     elif step is StepId.NAMES:
         for v in data.verdicts:
             mark = {"match": "✓", "no-match": "✗", "invalid": "!"}.get(v.verdict.value, "?")
             closest = _(" ← closest") if data.closest is v else ""
-            out.append(f"{mark} {v.kind.value.upper():<5} {safe_text(v.value)}: {reason_text(v.reason, v.detail)}{closest}")
+            out.append(f"{mark} {v.kind.value.upper():<5} {safe_text(v.value)}: {safe_text(reason_text(v.reason, v.detail))}{closest}")
         if data.closest is not None and data.closest.labels and not data.matched:
-            presented = ".".join(safe_text(label.presented or "∅") for label in data.closest.labels)
-            wanted = ".".join(safe_text(label.reference or "∅") for label in data.closest.labels)
-            marks = ".".join(("=" if label.same else "^") * max(len(label.presented or "∅"), 1) for label in data.closest.labels)
-            out.append(_("label diff: {presented} vs {wanted}").format(presented=presented, wanted=wanted))
+            labels = data.closest.labels
+            presented = _shown_labels([label.presented for label in labels])
+            wanted = _shown_labels([label.reference for label in labels])
+            marks = ".".join(("=" if label.same else "^") * max(cell_len(p), 1) for p, label in zip(presented, labels))
+            out.append(_("label diff: {presented} vs {wanted}").format(presented=".".join(presented), wanted=".".join(wanted)))
             out.append(" " * cell_len(_("label diff: ")) + marks)
         out.extend(address_lines(data.addresses))
         accepts = [c.client for c in data.clients if c.accepts]
@@ -83,7 +95,7 @@ def evidence_lines(result: StepResult, now: dt.datetime) -> list[str]:
         for line in getattr(data, "openssl_view", ()):
             out.append(safe_text(line))
         if getattr(data, "x5t_s256", None):
-            out.append(f"x5t#S256: {data.x5t_s256}")
+            out.append(f"x5t#S256: {safe_text(data.x5t_s256)}")
     return out
 
 

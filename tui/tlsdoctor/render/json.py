@@ -1,15 +1,26 @@
 """The JSON face of a report: `Report.to_json()` (the contract of docs/DESIGN.md) as text.
 
-Values stay exact (untrusted text is not escaped here: JSON quoting makes it
-inert). No textual here.
+Values stay exact: JSON quoting makes them inert, and `json_text` also writes
+bidi controls, line and paragraph separators and C1 controls as `\\uXXXX`
+escapes, so a viewer shows them instead of obeying them. No textual here.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from tlsdoctor.diagnosis import Report
+from tlsdoctor.untrusted import json_escape
 
 
-def render_json(report: Report) -> str:
-    return json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str)
+def json_text(data: Any) -> str:
+    """Any JSON-ready value as the faces print it (indented, UTF-8, nothing invisible)."""
+    return json_escape(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def render_json(report: Report, redaction: Callable[[Any], Any] | None = None) -> str:
+    """The report; `redaction` (a `Redaction.json`) replaces its values for sharing."""
+    data = report.to_json()
+    return json_text(redaction(data) if redaction is not None else data)

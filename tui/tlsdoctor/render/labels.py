@@ -1,23 +1,27 @@
 """The words and symbols every face shares: step titles, status and severity words, inert text.
 
 Labels are msgids marked with `N_()` and translated when shown. `safe_text`
-makes untrusted text (certificate fields, DNS answers) inert for a terminal,
-`md_text` for Markdown. Used by the text and Markdown renderers and the app.
-No textual here, and nothing that decides anything about a report.
+is how every face shows an untrusted value (certificate fields, DNS answers,
+server text): redacted while `redacting()` is active, then `untrusted.inert`
+(one line, controls and separators escaped); `md_text` adds Markdown escapes.
+Used by the text and Markdown renderers and the app. No textual here, and
+nothing that decides anything about a report.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from types import MappingProxyType
 
 from tlsdoctor.findings import Finding, Severity, StepId, StepStatus
 from tlsdoctor.i18n import N_, _, format_number
 from tlsdoctor.reasons import reason_text
 from tlsdoctor.summaries import finding_title
+from tlsdoctor.untrusted import inert
 
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_redaction: list[Callable[[str], str] | None] = [None]  # set by `redacting()` while a report renders
 
 STEP_TITLES: Mapping[StepId, str] = MappingProxyType(
     {
@@ -62,15 +66,24 @@ SEVERITY_WORDS: Mapping[Severity, str] = MappingProxyType(
 )
 
 
+@contextmanager
+def redacting(redaction: Callable[[str], str] | None) -> Iterator[None]:
+    """While rendering a report for sharing: every untrusted value shown is redacted first (our words never are)."""
+    before, _redaction[0] = _redaction[0], redaction
+    try:
+        yield
+    finally:
+        _redaction[0] = before
+
+
 def safe_text(value: object) -> str:
-    """Untrusted text made inert for a terminal: control, bidi and zero-width characters become escapes."""
-    text = "" if value is None else str(value)
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xFF else f"\\x{ord(m.group()):02x}", text)
+    """An untrusted value as every face shows it: redacted when sharing, inert, on one line."""
+    return inert(_redaction[0](str(value)) if _redaction[0] is not None and value is not None else value)
 
 
 def md_text(value: object) -> str:
     """Untrusted text for Markdown: inert characters, Markdown syntax escaped, one line."""
-    text = safe_text(value).replace("\n", " ").replace("\r", " ")
+    text = safe_text(value)
     return re.sub(r"([\\`*_{}\[\]()<>#+!|~-])", r"\\\1", text)
 
 

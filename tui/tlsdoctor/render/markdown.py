@@ -116,7 +116,7 @@ def _diagnosis_markdown(report: Report) -> list[str]:
             if w.commands:
                 out.append("")
                 out.append("   ```bash")
-                out.extend("   " + safe_text(line).replace("```", "ˋˋˋ") for c in w.commands for line in c.splitlines())
+                out.extend("   " + safe_text(c).replace("```", "ˋˋˋ") for c in w.commands)
                 out.append("   ```")
         out.append("")
         for de in d.dead_ends:

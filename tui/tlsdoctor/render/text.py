@@ -89,9 +89,8 @@ def _diagnosis_text(report: Report) -> list[str]:
             continue
         for w in d.workarounds:
             lines.append(_("     fix {rank} ({rate} success): {text}").format(rank=w.rank, rate=format_percent(w.success_rate), text=w.text))
-            for c in w.commands:
-                for cl in c.splitlines():
-                    lines.append(f"         $ {safe_text(cl)}")
+            for c in w.commands:  # one line each: a name from a certificate cannot start a line of its own
+                lines.append(f"         $ {safe_text(c)}")
         for de in d.dead_ends:
             flag = _("DEAD END") if de.relevant else _("dead end")
             lines.append(_("     ⚠ {flag} ({rate} fail): {text}").format(flag=flag, rate=format_percent(de.fail_rate), text=de.text))

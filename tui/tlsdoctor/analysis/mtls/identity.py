@@ -7,6 +7,7 @@ forms a certificate carries) and no findings (checks.py).
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -76,8 +77,43 @@ class ExpectedIdentity:
         body = _FORM_PREFIX.sub("", body)
         return body or None
 
+    def csr_names(self) -> tuple[str, str] | None:
+        """(`-subj` value, `subjectAltName=…` value) of a request for a certificate carrying this identity.
+
+        Derived from the parsed identity, never from the raw text: `CN=client.example.com`
+        gives `/CN=client.example.com` and `subjectAltName=DNS:client.example.com`. None when
+        the identity stands for many names (a glob, a regex with wildcards) or cannot be
+        written in a request: the caller then says which name to put, and invents none.
+        """
+        body = self.pattern if self.kind == "exact" else self.name_for_diff()
+        if body is None or (self.kind != "exact" and (_GLOB.search(body) or _REGEX_ONLY.search(body))):
+            return None
+        if self.kind != "exact" and (said := _FORM_PREFIX.match(self.pattern.removeprefix("^"))):
+            body = said.group() + body  # the regex said which form: keep it
+        prefix = _FORM_PREFIX.match(body)
+        form = prefix.group().rstrip(":=").upper() if prefix else ""
+        value = body[prefix.end() :].strip() if prefix else body.strip()
+        if not value or not value.isprintable() or "," in value:
+            return None
+        if form in ("", "CN"):  # the kind of name the value is
+            kind = "URI" if "://" in value else "email" if "@" in value else "IP" if _is_ip(value) else "DNS"
+        else:
+            kind = {"IP ADDRESS": "IP", "EMAIL": "email"}.get(form, form)
+        if kind == "DNS" and ("." not in value or not re.fullmatch(r"[A-Za-z0-9_.*-]+", value)):
+            return None  # not a name a SAN can carry
+        subject = "/" if kind == "URI" or len(value) > 64 else "/CN=" + re.sub(r"([/+=\\])", r"\\\1", value)
+        return subject, f"subjectAltName={kind}:{value}"
+
     def to_json(self) -> dict[str, object]:
         return {"text": self.text, "kind": self.kind, "pattern": self.pattern}
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_expected_identity(text: str) -> ExpectedIdentity:

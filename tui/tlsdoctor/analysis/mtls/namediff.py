@@ -35,13 +35,19 @@ class LabelDiff(TypedDict):
 def _segments(name: str) -> list[str]:
     if "://" in name:
         return name.split("/")
-    return name.rstrip(".").lower().split(".")
+    return name.rstrip(".").split(".")
+
+
+def _same(expected: str, actual: str, *, dns: bool) -> bool:
+    """DNS labels compare case-insensitively; URI path segments exactly."""
+    return fnmatch.fnmatchcase(actual.lower(), expected.lower()) if dns else fnmatch.fnmatchcase(actual, expected)
 
 
 def label_diff(expected: str, actual: str) -> tuple[LabelDiff, ...]:
     """Labels (or URI path segments) that differ; DNS names align from the right.
 
-    A label of `expected` may be a glob (`client-*`).
+    A label of `expected` may be a glob (`client-*`). Both names are shown as
+    written (the certificate's case kept), compared as their kind compares.
     """
     exp, act = _segments(expected), _segments(actual)
     width = max(len(exp), len(act))
@@ -54,7 +60,7 @@ def label_diff(expected: str, actual: str) -> tuple[LabelDiff, ...]:
         act = act + [""] * (width - len(act))
     diffs: list[LabelDiff] = []
     for i, (e, a) in enumerate(zip(exp, act, strict=True)):
-        if not fnmatch.fnmatchcase(a, e):
+        if not _same(e, a, dns=from_right):
             diffs.append({"position": i, "expected": e or None, "certificate": a or None})
     return tuple(diffs)
 

@@ -34,6 +34,17 @@ def _detail(**values: str) -> Mapping[str, str]:
     return MappingProxyType(values)
 
 
+def as_written(rows: tuple[LabelDiff, ...], value: str) -> tuple[LabelDiff, ...]:
+    """The diff rows with the certificate's labels as the certificate writes them (case kept);
+    compared case-insensitively all the same. Unchanged when the labels do not line up."""
+    written = value.removesuffix(".").split(".")
+    presented = [row.presented for row in rows if row.presented is not None]
+    if len(written) != len(presented) or [w.lower() for w in written] != presented:
+        return rows
+    it = iter(written)
+    return tuple(LabelDiff(next(it), row.reference, row.same) if row.presented is not None else row for row in rows)
+
+
 def dns_verdict(value: str, reference: str, ref_labels: list[str], ref_ip: IPAddr | None) -> SanVerdict:
     """A dNSName SAN against the reference host (or the reference IP: never a match)."""
     lenient = lenient_dns(value)
@@ -59,7 +70,10 @@ def dns_verdict(value: str, reference: str, ref_labels: list[str], ref_ip: IPAdd
         detail["base"] = base
         detail["depth"] = str(len(ref_labels) - len(labels_for_score) + 1)
     elif reason == "idna-u-label-in-cert":
-        detail["a_label"] = lenient or ""
+        if lenient:
+            detail["a_label"] = lenient
+        else:  # not even an A-label can be made of it: never "it should be " and nothing
+            reason = "idna-no-a-label"
     if verdict is Verdict.MATCH and labels_for_score[:1] == ["*"]:
         section = public_suffix_section(".".join(labels_for_score[1:]))
         if section is not None:
@@ -70,6 +84,7 @@ def dns_verdict(value: str, reference: str, ref_labels: list[str], ref_ip: IPAdd
     similarity, rows = dns_similarity(labels_for_score, ref_labels) if labels_for_score else (0.0, ())
     if verdict is Verdict.MATCH:
         similarity = 1.0
+    rows = as_written(rows, value)
     return SanVerdict(
         kind=SanKind.DNS,
         value=value,
@@ -129,6 +144,7 @@ def cn_verdict(cn: str, reference: str, ref_labels: list[str], ref_ip: IPAddr | 
         legacy_match = legacy_verdict is Verdict.MATCH
         normalised = lenient_dns(cn)
         similarity, rows = dns_similarity(normalised.split("."), ref_labels) if normalised else (0.0, ())
+        rows = as_written(rows, cn)
     reason = "cn-ignored-san-present" if san_present else "cn-used-no-san"
     return SanVerdict(
         kind=SanKind.CN,

@@ -27,9 +27,9 @@ from textual.worker import Worker, WorkerState
 
 from tlsdoctor.findings import StepId, StepStatus
 from tlsdoctor.i18n import _, current_language
-from tlsdoctor.redact import Redactor, redaction_for
+from tlsdoctor.redact import Redaction, Redactor, redaction_for, user_files
 from tlsdoctor.render.labels import safe_text
-from tlsdoctor.render.markdown import render_markdown
+from tlsdoctor.render.report import render_report
 from tlsdoctor.walk import Event
 
 from ..display import lazy_gettext, set_display_filter
@@ -78,14 +78,16 @@ class WalkScreen(CopySelection):
         back_allowed: bool = True,
         replay: Sequence[Event] | None = None,
         server_log: ServerLog | None = None,
+        redact: bool = False,
     ) -> None:
         """`replay`: engine events recorded earlier, shown instead of a live walk (fixed pictures, tests);
-        `server_log`: the demo lab's log of this scenario's server, read when the walk ends."""
+        `server_log`: the demo lab's log of this scenario's server, read when the walk ends;
+        `redact`: start in screen-sharing mode (`--redact`)."""
         super().__init__(name=name)
         self.options = options
         self.server_log = server_log
         self.replay = tuple(replay) if replay is not None else None
-        self.state = WalkState()
+        self.state = WalkState(redact=redact)
         self.redactor: Redactor | None = None  # one per screen: the same name keeps its placeholder
         self.back_allowed = back_allowed
         self.selected: StepId = StepId.TARGET
@@ -275,7 +277,7 @@ class WalkScreen(CopySelection):
         self.start_walk()
 
     def report_markdown(self) -> str | None:
-        return self.shareable(render_markdown(self.state.report)) if self.state.report is not None else None
+        return render_report(self.state.report, "md", self.redaction()) if self.state.report is not None else None
 
     def action_copy_report(self) -> None:
         text = self.report_markdown()
@@ -302,7 +304,7 @@ class WalkScreen(CopySelection):
 
     def _names_data(self) -> list[object]:
         """What the redaction learns its names from: the target and every step result."""
-        return [self.options.target.to_json(), *(r.to_json() for r in self.state.results.values())]
+        return [user_files(self.options), self.options.target.to_json(), *(r.to_json() for r in self.state.results.values())]
 
     def _update_redaction(self) -> None:
         """Point the widgets' display filter at this walk's names (or clear it)."""
@@ -311,11 +313,9 @@ class WalkScreen(CopySelection):
             return
         set_display_filter(redaction_for(self._names_data(), self._redaction()))
 
-    def shareable(self, text: str) -> str:
-        """An export or copy of the report, redacted when screen-sharing mode is on."""
-        if not self.state.redact:
-            return text
-        return redaction_for(self._names_data(), self._redaction())(text)
+    def redaction(self) -> Redaction | None:
+        """What exports and copies are redacted with while screen-sharing mode is on (the screen's mapping)."""
+        return redaction_for(self._names_data(), self._redaction()) if self.state.redact else None
 
     async def action_toggle_redaction(self) -> None:
         self.state.redact = not self.state.redact

@@ -64,7 +64,7 @@ def fetch_pane(data: FetchStepData, rows: tuple[HandshakeRow, ...]) -> Iterator[
             Text(word(SNI_MODES, row.sni_mode), style=style),
             lit_text(row.subject or "-", style),
             lit_text(result, "bold" if row.failed else ""),
-            Text(row.fingerprint[:16] if row.fingerprint else "-", style=style),
+            lit_text(row.fingerprint[:16] if row.fingerprint else "-", style),
         )
     yield handshakes
 
@@ -124,7 +124,7 @@ def names_pane(data: NamesResult) -> Iterator[Widget]:
             lit_text(v.value, style),
             Text(word(NAME_VERDICTS, v.verdict.value) + ("  ← " + _("closest") if closest else ""), style=style),
             Text(v.kind.value.upper()),
-            Text(reason_text(v.reason, v.detail)),
+            lit_text(reason_text(v.reason, v.detail)),
         )
     yield names
     if len(data.addresses) > 1:
@@ -158,10 +158,10 @@ def _cert_node(parent: TreeNode[None], index: int, cert: CertSummary, at: dt.dat
     node.add_leaf(Text.assemble((_("key") + ": ", "dim"), key, "  ", (cert.signature_algorithm, "dim")))
     eku = ", ".join(name for _oid, name in cert.eku) if cert.has_eku else _("none (any use)")
     node.add_leaf(Text.assemble(("EKU: ", "dim"), lit_text(eku), ("  CA" if cert.is_ca else "", "bold")))
-    node.add_leaf(Text.assemble(("SKI: ", "dim"), cert.ski or "-", ("  AKI: ", "dim"), cert.aki or "-"))
+    node.add_leaf(Text.assemble(("SKI: ", "dim"), lit_text(cert.ski or "-"), ("  AKI: ", "dim"), lit_text(cert.aki or "-")))
     for url in cert.ca_issuers:
         node.add_leaf(Text.assemble(("AIA: ", "dim"), lit_text(url)))
-    node.add_leaf(Text.assemble(("SHA-256: ", "dim"), cert.sha256_short))
+    node.add_leaf(Text.assemble(("SHA-256: ", "dim"), lit_text(cert.sha256_short)))
     return node
 
 
