@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tlsdoctor.analysis.names.clients import CLIENT_RULES, ClientRule
+from tlsdoctor.analysis.names.clients import CLIENT_RULES, MODEL_ONLY, ClientRule
 from tlsdoctor.analysis.names.identifiers import Presented, Reference
 from tlsdoctor.analysis.names.matching import lower_ascii, v4_mapped
 from tlsdoctor.analysis.names.model import ClientVerdict, SanKind, SanVerdict, Verdict
@@ -55,5 +55,5 @@ def client_verdicts(p: Presented, ref: Reference, verdicts: tuple[SanVerdict, ..
             if general is None:
                 general = _general_rejection(p, ref, verdicts)
             note = _rejection_note(rule, p, ref, general)
-        out.append(ClientVerdict(client=client, accepts=accepts, note=note))
+        out.append(ClientVerdict(client=client, accepts=accepts, note=note, model_only=client in MODEL_ONLY))
     return tuple(out)

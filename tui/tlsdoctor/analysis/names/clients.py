@@ -2,9 +2,15 @@
 
 OpenSSL `X509_check_host`/`X509_check_ip` (the `openssl`, `python-ssl` and
 `requests` columns, with their flags), curl's hostcheck, Node's
-`checkServerIdentity`, Java's `HostnameChecker`, Go's `VerifyHostname` and the
-browsers, as documented in reference/error-messages.md §3.1. For an IP target
-the `openssl` column models `s_client -verify_ip` (X509_check_ip).
+`checkServerIdentity`, Java's `HostnameChecker`, Go's `VerifyHostname`, wget's
+GnuTLS (`client_gnutls`) and the browsers, as documented in
+reference/error-messages.md §3.1. For an IP target the `openssl` column models
+`s_client -verify_ip` (X509_check_ip).
+
+Every column but the browsers' is checked against the real client by
+tests/conformance/clients (the versions it saw are in `CHECKED_WITH`); Chrome
+and Firefox cannot run there: they are modelled from their documented rules
+(`MODEL_ONLY`), and the report says so.
 
 A rule answers "does this client accept it, and why" in reason codes; the
 matrix and the rejection notes are `client_matrix`. Each rule reproduces its
@@ -17,6 +23,7 @@ import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
+from tlsdoctor.analysis.names.client_gnutls import rule_wget
 from tlsdoctor.analysis.names.identifiers import Presented, Reference
 from tlsdoctor.analysis.names.matching import (
     lower_ascii,
@@ -239,7 +246,21 @@ def _java_match_wildcards(name: str, template: str) -> bool:
     return name.endswith(after)
 
 
+def _java_unicode(name: str) -> str:
+    """IDN.toUnicode: each A-label decoded (IDNA 2003); a label that does not decode (`xn--*`) stays."""
+    labels = []
+    for label in name.split("."):
+        if label.startswith("xn--"):
+            try:
+                label = label.encode("ascii").decode("idna").lower()
+            except UnicodeError:
+                pass
+        labels.append(label)
+    return ".".join(labels)
+
+
 def _java_is_matched(name: str, template: str) -> bool:
+    """Both sides normalised to Unicode first (Java 17 compares U-labels: `xn--*` never matches)."""
     template_ascii = _java_idn(template)
     if template_ascii is None or template_ascii in ("*", "*."):
         return False
@@ -248,13 +269,16 @@ def _java_is_matched(name: str, template: str) -> bool:
         return False
     if not _java_sni_valid(template_ascii.replace("*", "z")):
         return False
-    names = [t for t in name.split(".") if t]  # StringTokenizer drops empty tokens
-    temps = [t for t in template_ascii.split(".") if t]
+    names = [t for t in _java_unicode(name).split(".") if t]  # StringTokenizer drops empty tokens
+    temps = [t for t in _java_unicode(template_ascii).split(".") if t]
     return len(names) == len(temps) and all(_java_match_wildcards(a, b) for a, b in zip(names, temps))
 
 
 def _rule_java(p: Presented, ref: Reference) -> tuple[bool, str]:
-    """Java 17: `*` anywhere (matchAllWildcards); CN (most specific) when no dNSName SAN."""
+    """Java 17: `*` anywhere (matchAllWildcards); CN (most specific) when no dNSName SAN.
+    The host itself must be a valid SNI name ("Illegal given domain name": `my_api`)."""
+    if ref.ip is None and not _java_sni_valid(ref.host):
+        return False, "no-match"
     if ref.ip is not None:
         if not p.has_san_extension:
             return False, "no-match"
@@ -355,7 +379,11 @@ CLIENT_RULES: Mapping[str, ClientRule] = MappingProxyType(
         "node": _rule_node,
         "java": _rule_java,
         "go": _rule_go,
+        "wget": rule_wget,
         "chrome": _rule_chrome,
         "firefox": _rule_browser,
     }
 )
+
+# Columns no real client checks in the conformance suite (browsers cannot run there): documented rules only.
+MODEL_ONLY: frozenset[str] = frozenset({"chrome", "firefox"})

@@ -74,14 +74,16 @@ class SanVerdict:
 
 @dataclass(frozen=True)
 class ClientVerdict:
-    """Would this client accept the certificate for the target? `note` is a reason code."""
+    """Would this client accept the certificate for the target? `note` is a reason code.
+    `model_only`: no real client checks this column (the browsers), its documented rules only."""
 
     client: str
     accepts: bool
     note: str
+    model_only: bool = False
 
     def to_json(self) -> dict[str, object]:
-        return {"client": self.client, "accepts": self.accepts, "note": self.note}
+        return {"client": self.client, "accepts": self.accepts, "note": self.note, "model_only": self.model_only}
 
 
 @dataclass(frozen=True)
