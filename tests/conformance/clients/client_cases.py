@@ -109,6 +109,7 @@ NAME_CASES: tuple[CaseSpec, ...] = (
     CaseSpec("n-mismatch", "another name only", names(H, dns=["www.example.test"])),
     CaseSpec("n-apex-for-sub", "apex SAN, subdomain asked", names("www.example.test", dns=["example.test"])),
     CaseSpec("n-many-sans", "500 SANs, the match last", names(H, dns=[f"host-{i}.example.test" for i in range(499)] + [H])),
+    CaseSpec("n-huge-cert", "3,000 SANs with the host: a 70 KB certificate", names(H, dns=[H] + [f"host-{i:05d}.example.test" for i in range(2999)])),
     CaseSpec("n-localhost", "SAN localhost", names("localhost", dns=["localhost"])),
     CaseSpec("n-wild", "*.example.test", names(H, dns=["*.example.test"])),
     CaseSpec("n-wild-apex", "*.example.test for the apex", names("example.test", dns=["*.example.test"])),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -79,6 +80,21 @@ def run(argv: Sequence[str], *, timeout: float = JOB_TIMEOUT, cwd: Path | None =
         err = exc.stderr or b""
         return None, out.decode("utf-8", "replace"), err.decode("utf-8", "replace") + f"\n(timed out after {timeout} s)"
     return done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
+
+
+# Text that means the client never got to judge a certificate: a harness fault, never a verdict.
+NOT_A_VERDICT = re.compile(
+    r"Connection refused|ECONNREFUSED|ConnectException|timed out|ETIMEDOUT|unable to resolve host|Could not resolve host"
+    r"|Name or service not known|Temporary failure in name resolution|getaddrinfo|UnknownHostException|No route to host",
+)
+
+
+def not_a_verdict(seen: Observation) -> str | None:
+    """Why a refusal is not a TLS verdict (the client never reached the server), else None."""
+    if seen.accepted:
+        return None
+    found = NOT_A_VERDICT.search(seen.detail) or NOT_A_VERDICT.search(seen.text)
+    return found.group(0) if found else None
 
 
 def first_line(text: str, *needles: str) -> str:
@@ -265,12 +281,26 @@ class Java(Batch):
         return " ".join(run(["java", "-version"])[2].splitlines()[:1])
 
     def run_all(self, jobs: Sequence[Job], workdir: Path) -> dict[str, Observation]:
-        hosts = workdir / "java-hosts"
-        lines = {f"{j.address} {name}" for j in jobs if not j.is_ip for name in dict.fromkeys([j.ascii_host, j.host.rstrip("."), j.host])}
-        hosts.write_text("\n".join(sorted(lines)) + "\n", encoding="utf-8")
-        tsv = workdir / "jobs-java.tsv"
+        """One JVM per group of jobs whose names map to one address each (a hosts file has one answer)."""
+        groups: list[tuple[dict[str, str], list[Job]]] = []
+        for job in jobs:
+            names = [] if job.is_ip else list(dict.fromkeys([job.ascii_host, job.host.rstrip("."), job.host]))
+            group = next((g for g in groups if all(g[0].get(n, job.address) == job.address for n in names)), None)
+            if group is None:
+                group = ({}, [])
+                groups.append(group)
+            group[0].update(dict.fromkeys(names, job.address))
+            group[1].append(job)
+        seen: dict[str, Observation] = {}
+        for n, (hosts, group_jobs) in enumerate(groups):
+            seen |= self._run_group(hosts, group_jobs, workdir / f"java-{n}")
+        return seen
+
+    def _run_group(self, hosts: dict[str, str], jobs: Sequence[Job], stem: Path) -> dict[str, Observation]:
+        hosts_file, tsv = stem.with_suffix(".hosts"), stem.with_suffix(".tsv")
+        hosts_file.write_text("".join(f"{address} {name}\n" for name, address in hosts.items()), encoding="utf-8")
         tsv.write_text("".join(f"{j.case_id}\t{j.url}\t{j.ca_file}\n" for j in jobs), encoding="utf-8")
-        argv = ["java", f"-Djdk.net.hosts.file={hosts}", str(PROBES / "Probe.java"), str(tsv)]
+        argv = ["java", f"-Djdk.net.hosts.file={hosts_file}", str(PROBES / "Probe.java"), str(tsv)]
         rc, out, err = run(argv, timeout=60 + JOB_TIMEOUT * len(jobs))
         seen: dict[str, Observation] = {}
         for line in out.splitlines():

@@ -19,9 +19,10 @@ from tlsdoctor.analysis.certinfo import describe, load_der
 from tlsdoctor.analysis.chain.clientpolicy import (
     anchor_findings,
     key_and_signature_findings,
-    root_above,
     name_constraint_findings,
     profile_findings,
+    root_above,
+    size_findings,
 )
 from tlsdoctor.analysis.chain.explain import (
     order_findings,
@@ -118,6 +119,7 @@ def analyse_chain(
     if trusted_top is not None and not root_above(trusted_top, store):
         findings += anchor_findings(trusted_top, anchor_summary if anchor is not None else summaries[path[-1]], summaries[0])
     findings += profile_findings(certs, summaries, positions, path)
+    findings += size_findings(certs)
     if not anchored:
         findings += trust_findings(certs, summaries, positions, path, store, anchors, fetched_certs, primary, attempts)
     findings += validity_findings(certs, summaries, positions, path, anchor, at)

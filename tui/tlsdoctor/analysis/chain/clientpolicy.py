@@ -308,3 +308,23 @@ def profile_findings(certs: Sequence[x509.Certificate], summaries: Sequence[Cert
                 )
             )  # fmt: skip
     return findings
+
+
+JAVA_HANDSHAKE_LIMIT = 32768  # jdk.tls.maxHandshakeMessageSize (Java 17's default)
+
+
+def size_findings(certs: Sequence[x509.Certificate]) -> list[Finding]:
+    """Java refuses a Certificate message over 32 KB ("exceeds the maximum allowed size"); OpenSSL-based
+    clients take up to 100 KB (that limit is the fetch step's). Counted as TLS 1.3 frames it: 4 + 1 + 3
+    bytes of headers, then 3 + DER + 2 per certificate."""
+    size = 8 + sum(5 + len(c.public_bytes(Encoding.DER)) for c in certs)
+    if size <= JAVA_HANDSHAKE_LIMIT:
+        return []
+    return [
+        Finding(
+            Code.HANDSHAKE_FAILED,
+            Severity.WARNING,
+            {"reason": "message-too-large", "bytes": size, "limit": JAVA_HANDSHAKE_LIMIT,
+             "rule": "Java: jdk.tls.maxHandshakeMessageSize (default 32768 bytes)", **_split(("java",))},
+        )
+    ]  # fmt: skip
