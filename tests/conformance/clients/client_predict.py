@@ -72,8 +72,12 @@ def predictions(result: InspectResult) -> dict[str, Prediction]:
     out: dict[str, Prediction] = {}
     for verdict in result.names.clients:
         column = verdict.client
-        reasons = [] if verdict.accepts else [f"names: {verdict.note}"]
+        reasons: list[str] = []
         versioned: list[tuple[str, str, bool]] = []
+        if verdict.versions:  # `accepts` holds from `since` on; before it the client decides the other way
+            versioned.append((f"names: {verdict.note}", verdict.versions["since"], not verdict.accepts))
+        elif not verdict.accepts:
+            reasons.append(f"names: {verdict.note}")
         for finding in result.chain.findings:
             evidence = dict(finding.evidence)
             label = _label(finding.code.value, evidence)

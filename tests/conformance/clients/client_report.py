@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tlsdoctor.analysis.chain.clientpolicy import ALL_CLIENTS
-from tlsdoctor.analysis.names.clients import MODEL_ONLY
+from tlsdoctor.analysis.names.client_notes import MODEL_ONLY
 from tlsdoctor.explain import explain
 
 from client_runners import Client, Observation, not_a_verdict

@@ -313,6 +313,24 @@ class Java(Batch):
         return seen
 
 
+class Go(Batch):
+    """Go's net/http + crypto/tls (`go run`: compiled once per run, cached in the work directory)."""
+
+    name = column = explain_as = executable = "go"
+
+    def version(self) -> str:
+        return run(["go", "version"])[1].strip()
+
+    def release(self) -> str | None:
+        words = self.version().split()
+        return words[2].removeprefix("go") if len(words) > 2 else None
+
+    def command(self, jobs_file: Path) -> list[str]:
+        cache = jobs_file.parent / "go-cache"
+        return ["env", f"GOCACHE={cache}", f"GOPATH={cache / 'path'}", "GOPROXY=off", "GOFLAGS=", "GO111MODULE=off",
+                "go", "run", str(PROBES / "probe.go"), str(jobs_file)]  # fmt: skip
+
+
 def newer_python() -> str | None:
     """A CPython 3.13+ beside the running one (pyenv or PATH): its `ssl` defaults differ (VERIFY_X509_STRICT)."""
     if sys.version_info >= (3, 13):
@@ -328,7 +346,7 @@ def newer_python() -> str | None:
 
 def all_clients() -> list[Client]:
     """Every client the suite knows, installed or not (absent ones report a skip reason)."""
-    clients: list[Client] = [OpenSSL(), Curl(), PythonSsl(), Requests(), Node(), Java(), Wget()]
+    clients: list[Client] = [OpenSSL(), Curl(), PythonSsl(), Requests(), Node(), Java(), Go(), Wget()]
     newer = newer_python()
     if newer is not None:
         clients.insert(3, PythonSsl(newer, "@" + run([newer, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"])[1].strip()))

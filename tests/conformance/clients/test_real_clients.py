@@ -20,7 +20,7 @@ from client_report import disagreement, explain_check
 from client_runners import Client, Curl, Observation, Wget, all_clients, not_a_verdict
 from client_session import ALL_IDS, Run
 from tlsdoctor.analysis.names import check_names
-from tlsdoctor.analysis.names.clients import MODEL_ONLY
+from tlsdoctor.analysis.names.client_notes import MODEL_ONLY
 from tlsdoctor.lab.certs import make_pki
 from tlsdoctor.target import parse_target
 

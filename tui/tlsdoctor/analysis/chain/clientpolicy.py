@@ -310,21 +310,24 @@ def profile_findings(certs: Sequence[x509.Certificate], summaries: Sequence[Cert
     return findings
 
 
-JAVA_HANDSHAKE_LIMIT = 32768  # jdk.tls.maxHandshakeMessageSize (Java 17's default)
+# The largest handshake message each client takes, where it is under OpenSSL's 100 KB (the fetch step's limit).
+HANDSHAKE_LIMITS = {"java": 32768, "go": 65536}  # jdk.tls.maxHandshakeMessageSize; crypto/tls maxHandshake
 
 
 def size_findings(certs: Sequence[x509.Certificate]) -> list[Finding]:
-    """Java refuses a Certificate message over 32 KB ("exceeds the maximum allowed size"); OpenSSL-based
+    """Java refuses a Certificate message over 32 KB, Go over 64 KB ("exceeds the maximum"); OpenSSL-based
     clients take up to 100 KB (that limit is the fetch step's). Counted as TLS 1.3 frames it: 4 + 1 + 3
     bytes of headers, then 3 + DER + 2 per certificate."""
     size = 8 + sum(5 + len(c.public_bytes(Encoding.DER)) for c in certs)
-    if size <= JAVA_HANDSHAKE_LIMIT:
+    refusing = [client for client, limit in HANDSHAKE_LIMITS.items() if size > limit]
+    if not refusing:
         return []
     return [
         Finding(
             Code.HANDSHAKE_FAILED,
             Severity.WARNING,
-            {"reason": "message-too-large", "bytes": size, "limit": JAVA_HANDSHAKE_LIMIT,
-             "rule": "Java: jdk.tls.maxHandshakeMessageSize (default 32768 bytes)", **_split(("java",))},
+            {"reason": "message-too-large", "bytes": size, "limits": {c: HANDSHAKE_LIMITS[c] for c in refusing},
+             "rule": "Java: jdk.tls.maxHandshakeMessageSize (32768 bytes); Go: crypto/tls maxHandshake (65536 bytes)",
+             **_split(refusing)},
         )
     ]  # fmt: skip

@@ -8,9 +8,9 @@ reference/error-messages.md §3.1. For an IP target the `openssl` column models
 `s_client -verify_ip` (X509_check_ip).
 
 Every column but the browsers' is checked against the real client by
-tests/conformance/clients (the versions it saw are in `CHECKED_WITH`); Chrome
-and Firefox cannot run there: they are modelled from their documented rules
-(`MODEL_ONLY`), and the report says so.
+tests/conformance/clients (the versions it saw: `client_notes`); Chrome and
+Firefox cannot run there: they are modelled from their documented rules
+(`client_notes.MODEL_ONLY`), and the report says so.
 
 A rule answers "does this client accept it, and why" in reason codes; the
 matrix and the rejection notes are `client_matrix`. Each rule reproduces its
@@ -384,6 +384,3 @@ CLIENT_RULES: Mapping[str, ClientRule] = MappingProxyType(
         "firefox": _rule_browser,
     }
 )
-
-# Columns no real client checks in the conformance suite (browsers cannot run there): documented rules only.
-MODEL_ONLY: frozenset[str] = frozenset({"chrome", "firefox"})
