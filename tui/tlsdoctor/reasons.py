@@ -61,6 +61,10 @@ REASON_MESSAGES: Mapping[str, str] = MappingProxyType(
         "not-in-this-store": N_("another trust store trusts it, this one does not"),
         "unknown-issuer": N_("the issuer is in no trust store"),
         "verifier-rejected": N_("cryptography's verifier rejects the chain"),
+        "anchor-not-root": N_("trust stops at an intermediate: OpenSSL, Python before 3.13, requests and Node need its self-signed root"),
+        "san-not-critical": N_("the subject is empty and the SAN is not critical: Java cannot parse it, Python 3.13+ refuses it"),
+        "missing-aki": N_("no authorityKeyIdentifier: Python 3.13+ (VERIFY_X509_STRICT) refuses it"),
+        "message-too-large-for-some": N_("the certificate message is larger than Java (32 KB) or Go (64 KB) accept"),
     }
 )
 

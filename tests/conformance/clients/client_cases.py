@@ -14,10 +14,10 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from cryptography import x509
-from tlsdoctor.lab.certs import EKU_BOTH, EKU_CLIENT, Issued, Pki, expired, make_ca, make_leaf, make_pki, not_yet_valid
-
 from client_pki import ANY_EKU, Constraints, cert
+from cryptography import x509
+
+from tlsdoctor.lab.certs import EKU_BOTH, EKU_CLIENT, Issued, Pki, expired, make_ca, make_leaf, make_pki, not_yet_valid
 
 H = "api.example.test"  # the usual host
 

@@ -8,11 +8,11 @@ not about the server's certificate.
 
 from __future__ import annotations
 
+from client_cases import Served
+
 from tlsdoctor.lab.certs import Issued
 from tlsdoctor.lab.scenarios import SCENARIO_IDS, Lab, scenario
 from tlsdoctor.lab.tls_server import HttpBehaviour, TlsServer
-
-from client_cases import Served
 
 LEFT_OUT = {
     "black-hole": "no TLS at all: the server never answers (connect-timeout)",

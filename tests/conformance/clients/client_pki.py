@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from OpenSSL import crypto
+
 from tlsdoctor.lab.certs import EKU_SERVER, Issued, PrivateKey, new_key, now
 
 AnyKey = PrivateKey | ed25519.Ed25519PrivateKey
@@ -122,9 +123,7 @@ def cert(
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(private.public_key()), critical=False)
     )
     if aki:
-        signer_public = signer.public_key()
-        assert not isinstance(signer_public, ed25519.Ed25519PublicKey) or True
-        builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(signer_public), critical=False)  # type: ignore[arg-type]
+        builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()), critical=False)
     names: list[x509.GeneralName] = [x509.DNSName(d) for d in dns] + [x509.IPAddress(ipaddress.ip_address(i)) for i in ips]
     if names:
         builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=san_critical)

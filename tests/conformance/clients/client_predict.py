@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from client_cases import Served
 from cryptography.hazmat.primitives import serialization
+
 from tlsdoctor.findings import Severity
 from tlsdoctor.offline import InspectResult, inspect_certificates
-
-from client_cases import Served
 
 
 def _release(text: str) -> tuple[int, ...]:

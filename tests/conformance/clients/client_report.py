@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from client_runners import Client, Observation, not_a_verdict
+from client_session import Run
+
 from tlsdoctor.analysis.chain.clientpolicy import ALL_CLIENTS
 from tlsdoctor.analysis.names.client_notes import MODEL_ONLY
 from tlsdoctor.explain import explain
-
-from client_runners import Client, Observation, not_a_verdict
-from client_session import Run
 
 # The finding codes a refusal for each predicted reason may be read as (explain reads texts, not chains:
 # "unable to get local issuer certificate" is a missing intermediate as much as an unknown root).

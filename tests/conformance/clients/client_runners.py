@@ -277,6 +277,12 @@ class Node(Batch):
 class Java(Batch):
     name = column = explain_as = executable = "java"
 
+    def skip_reason(self) -> str | None:
+        reason = super().skip_reason()
+        if reason is None and "jdk.compiler" not in run(["java", "--list-modules"])[1]:
+            reason = "this Java is a JRE: running Probe.java needs the JDK's jdk.compiler module"
+        return reason
+
     def version(self) -> str:
         return " ".join(run(["java", "-version"])[2].splitlines()[:1])
 

@@ -17,16 +17,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from tlsdoctor.lab.scenarios import Lab
-from tlsdoctor.lab.tls_server import HttpBehaviour, TlsServer, VHost
-from tlsdoctor.offline import InspectResult
-from tlsdoctor.target import parse_target
-
 from client_cases import CASES, Corpus, Served
 from client_lab import LAB_IDS, lab_case
 from client_predict import Prediction, inspect_served, predictions
 from client_runners import Client, Job, Observation, all_clients, timed
+from cryptography.hazmat.primitives import serialization
+
+from tlsdoctor.lab.scenarios import Lab
+from tlsdoctor.lab.tls_server import HttpBehaviour, TlsServer, VHost
+from tlsdoctor.offline import InspectResult
+from tlsdoctor.target import parse_target
 
 ALL_IDS = tuple(c.id for c in CASES) + LAB_IDS
 

@@ -19,6 +19,7 @@ from client_cases import CASES
 from client_report import disagreement, explain_check
 from client_runners import Client, Curl, Observation, Wget, all_clients, not_a_verdict
 from client_session import ALL_IDS, Run
+
 from tlsdoctor.analysis.names import check_names
 from tlsdoctor.analysis.names.client_notes import MODEL_ONLY
 from tlsdoctor.lab.certs import make_pki
@@ -104,7 +105,7 @@ def test_an_absent_client_is_skipped_with_a_reason() -> None:
 
 def test_the_names_json_marks_the_browser_columns_model_only() -> None:
     leaf = make_pki("Model Only").leaf(dns=["api.example.test"])
-    data = check_names(leaf.cert, parse_target("api.example.test")).to_json()
-    flags = {c["client"]: c["model_only"] for c in data["clients"]}  # type: ignore[index, union-attr]
+    result = check_names(leaf.cert, parse_target("api.example.test"))
+    flags = {str(c["client"]): c["model_only"] for c in (v.to_json() for v in result.clients)}
     assert {name for name, flag in flags.items() if flag} == set(MODEL_ONLY) == {"chrome", "firefox"}
     assert not set(MODEL_ONLY) & {c.column for c in CLIENTS.values()}

@@ -19,15 +19,14 @@ def _ssl(job):
     import ssl
 
     ctx = ssl.create_default_context(cafile=job["ca"])
-    with socket.create_connection((job["address"], job["port"]), timeout=10) as raw:
-        with ctx.wrap_socket(raw, server_hostname=job["host"]) as tls:
-            tls.sendall(b"GET / HTTP/1.1\r\nHost: conformance\r\nConnection: close\r\n\r\n")
-            data = b""
-            while True:
-                chunk = tls.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
+    with socket.create_connection((job["address"], job["port"]), timeout=10) as raw, ctx.wrap_socket(raw, server_hostname=job["host"]) as tls:
+        tls.sendall(b"GET / HTTP/1.1\r\nHost: conformance\r\nConnection: close\r\n\r\n")
+        data = b""
+        while True:
+            chunk = tls.recv(4096)
+            if not chunk:
+                break
+            data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
     status = head.split(b"\r\n", 1)[0].decode("latin-1")
     return status.startswith("HTTP/1.1 200") and body == b"hello", status
@@ -45,13 +44,14 @@ def _requests(job):
 
 
 def main():
-    mode, jobs = sys.argv[1], json.load(open(sys.argv[2], encoding="utf-8"))
+    with open(sys.argv[2], encoding="utf-8") as f:
+        mode, jobs = sys.argv[1], json.load(f)
     run = _ssl if mode == "ssl" else _requests
     for job in jobs:
         try:
             accepted, detail = run(job)
             text = ""
-        except Exception as exc:  # noqa: BLE001 - every failure is an observation
+        except Exception as exc:
             accepted, detail, text = False, f"{type(exc).__module__}.{type(exc).__qualname__}: {exc}", traceback.format_exc()
         print(json.dumps({"id": job["id"], "accepted": accepted, "detail": detail, "text": text}), flush=True)
 

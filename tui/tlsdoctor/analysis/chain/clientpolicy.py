@@ -326,7 +326,7 @@ def size_findings(certs: Sequence[x509.Certificate]) -> list[Finding]:
         Finding(
             Code.HANDSHAKE_FAILED,
             Severity.WARNING,
-            {"reason": "message-too-large", "bytes": size, "limits": {c: HANDSHAKE_LIMITS[c] for c in refusing},
+            {"reason": "message-too-large-for-some", "bytes": size, "limits": {c: HANDSHAKE_LIMITS[c] for c in refusing},
              "rule": "Java: jdk.tls.maxHandshakeMessageSize (32768 bytes); Go: crypto/tls maxHandshake (65536 bytes)",
              **_split(refusing)},
         )

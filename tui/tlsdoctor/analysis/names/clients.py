@@ -19,6 +19,7 @@ client, quirks included: do not "fix" one towards RFC 9525 here. No I/O.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
@@ -251,10 +252,8 @@ def _java_unicode(name: str) -> str:
     labels = []
     for label in name.split("."):
         if label.startswith("xn--"):
-            try:
+            with contextlib.suppress(UnicodeError):
                 label = label.encode("ascii").decode("idna").lower()
-            except UnicodeError:
-                pass
         labels.append(label)
     return ".".join(labels)
 
