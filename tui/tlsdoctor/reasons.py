@@ -35,6 +35,7 @@ REASON_MESSAGES: Mapping[str, str] = MappingProxyType(
         "cn-ignored-san-present": N_("the Common Name is ignored because the certificate has SANs"),
         "cn-used-no-san": N_("no SAN: only legacy clients fall back to the Common Name"),
         "trailing-dot": N_("a trailing dot in a certificate name is invalid"),
+        "idna2003": N_("this client turns the Unicode name into ASCII by IDNA 2003 (ß becomes ss), so it asks for another name"),
         "idna-u-label-in-cert": N_("Unicode in a certificate name is invalid; it should be {a_label}"),
         "invalid-dns-name": N_("not a valid DNS name"),
         # other steps: the "why" behind a finding's code

@@ -24,9 +24,11 @@ def cannot_match(pattern: str, host: str) -> bool:
 
 
 def _rejection_note(rule: ClientRule, p: Presented, ref: Reference, general: str) -> str:
-    """Why a client refuses: the trailing dot when that alone decides, else `general`."""
-    if ref.trailing_dot and rule(p, Reference(ref.host, False, ref.ip))[0]:
+    """Why a client refuses: the trailing dot or its IDNA 2003 conversion when that alone decides, else `general`."""
+    if ref.trailing_dot and rule(p, replace(ref, trailing_dot=False))[0]:
         return "trailing-dot"
+    if ref.idna2003 and rule(p, replace(ref, idna2003=None))[0]:
+        return "idna2003"
     return general
 
 

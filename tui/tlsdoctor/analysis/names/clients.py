@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from types import MappingProxyType
 
 from tlsdoctor.analysis.names.client_gnutls import rule_wget
@@ -128,8 +129,10 @@ def _rule_openssl(p: Presented, ref: Reference) -> tuple[bool, str]:
 
 
 def _rule_python_ssl(p: Presented, ref: Reference) -> tuple[bool, str]:
-    """CPython ssl: NO_PARTIAL_WILDCARDS, hostname_checks_common_name=True, name as typed."""
-    return _openssl_style(p, ref, host=ref.typed, no_partial=True, use_cn=True)
+    """CPython ssl: NO_PARTIAL_WILDCARDS, hostname_checks_common_name=True, name as typed (IDNA 2003)."""
+    if ref.idna2003:  # the "idna" codec: `p.candidates` were filtered for the IDNA 2008 name
+        p = replace(p, candidates=p.dns)
+    return _openssl_style(p, ref, host=ref.typed_2003, no_partial=True, use_cn=True)
 
 
 def _rule_requests(p: Presented, ref: Reference) -> tuple[bool, str]:
@@ -275,7 +278,10 @@ def _java_is_matched(name: str, template: str) -> bool:
 
 def _rule_java(p: Presented, ref: Reference) -> tuple[bool, str]:
     """Java 17: `*` anywhere (matchAllWildcards); CN (most specific) when no dNSName SAN.
-    The host itself must be a valid SNI name ("Illegal given domain name": `my_api`)."""
+    The host itself must be a valid SNI name ("Illegal given domain name": `my_api`); a Unicode
+    host becomes ASCII by IDNA 2003 (java.net.IDN: ß → ss)."""
+    if ref.idna2003:
+        p, ref = replace(p, candidates=p.dns), replace(ref, host=ref.idna2003, idna2003=None)
     if ref.ip is None and not _java_sni_valid(ref.host):
         return False, "no-match"
     if ref.ip is not None:
