@@ -87,7 +87,8 @@ def _cell(run: Run, client: Client, case_id: str) -> str:
 def markdown(run: Run) -> str:
     """The whole report as Markdown (✓ accepted, ✗ refused, **≠** disagrees with tlsdoctor)."""
     clients = run.clients
-    lines = ["# Real TLS clients against tlsdoctor's per-client predictions", ""]
+    lines = ["# Real TLS clients against tlsdoctor's per-client predictions", "",
+             "Written by `TLSDOCTOR_CLIENTS_REPORT=FILE python -m pytest tests/conformance/clients`.", ""]  # fmt: skip
     total = sum(len(v) for v in run.observed.values())
     agree = sum(1 for c in clients for cid in run.observed.get(c.name, {}) if "≠" not in _cell(run, c, cid))
     lines += [f"{len(run.cases)} cases × {len(clients)} clients: {agree} of {total} observations agree with the prediction.", ""]

@@ -18,7 +18,7 @@ import pytest
 from client_cases import CASES
 from client_report import disagreement, explain_check
 from client_runners import Client, Curl, Observation, Wget, all_clients, not_a_verdict
-from client_session import ALL_IDS, Run
+from client_session import ALL_IDS, UNSERVED, Run
 
 from tlsdoctor.analysis.names import check_names
 from tlsdoctor.analysis.names.client_notes import MODEL_ONLY
@@ -41,6 +41,8 @@ def _client(run: Run, name: str) -> Client:
 @pytest.mark.parametrize("case_id", ALL_IDS)
 def test_real_client_does_what_tlsdoctor_predicts(conformance: Run, case_id: str, client_name: str) -> None:
     client = _client(conformance, client_name)
+    if case_id in UNSERVED:
+        pytest.skip(UNSERVED[case_id])
     seen = conformance.observed[client_name][case_id]
     accepts, why = conformance.expected(client, case_id)
     problem = disagreement(case_id, client, accepts, why, seen, conformance.releases.get(client_name))
@@ -62,9 +64,10 @@ def test_explain_never_names_another_client(conformance: Run, client_name: str) 
 
 def test_the_corpus_is_big_enough_and_every_case_ran(conformance: Run) -> None:
     assert len(CASES) >= 60 and len(ALL_IDS) == len(set(ALL_IDS))
-    assert set(conformance.cases) == set(ALL_IDS)
+    assert set(conformance.cases) == set(ALL_IDS) - set(UNSERVED)
+    assert len(UNSERVED) <= 2, UNSERVED  # only the ::1 cases may be missing, on a machine without IPv6
     for name, observed in conformance.observed.items():
-        assert set(observed) == set(ALL_IDS), name
+        assert set(observed) == set(conformance.cases), name
 
 
 def test_both_verdicts_occur_for_every_client(conformance: Run) -> None:
