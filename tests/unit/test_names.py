@@ -380,7 +380,7 @@ def test_apex_wildcard_is_closest_for_the_apex(ca: Issued) -> None:
 # --------------------------------------------------------------------------- per-client matrix (§3.1)
 
 SECTION_3_1_SANS = ["f*.part.example.com", "*.wild.example.com", "trail.example.com", "127.0.0.3", "xn--bcher-kva.example"]
-ALL = ("openssl", "curl", "python-ssl", "requests", "node", "java", "go", "chrome", "firefox")
+ALL = ("openssl", "curl", "python-ssl", "requests", "node", "java", "go", "wget", "chrome", "firefox")
 
 
 def accepting(*accepted: str) -> dict[str, bool]:
@@ -389,7 +389,7 @@ def accepting(*accepted: str) -> dict[str, bool]:
 
 MATRIX = [
     ("foo.part.example.com", accepting("openssl", "node", "java")),
-    ("trail.example.com.", accepting("curl", "requests", "node", "java", "go", "chrome", "firefox")),
+    ("trail.example.com.", accepting("curl", "requests", "node", "java", "go", "wget", "chrome", "firefox")),
     ("127.0.0.3", accepting()),
     ("wild.example.com", accepting()),
     ("a.b.wild.example.com", accepting()),
@@ -410,7 +410,7 @@ def test_client_matrix_matches_observed_behaviour(section_3_1_cert: Issued, host
 
 def test_client_matrix_cn_only_column(ca: Issued) -> None:
     result = names(ca, "localhost", cn="localhost", san=False)
-    assert clients(result) == accepting("openssl", "curl", "python-ssl", "node", "java")
+    assert clients(result) == accepting("openssl", "curl", "python-ssl", "node", "java", "wget")
     notes = {c.client: c.note for c in result.clients}
     assert notes["openssl"] == "cn-used-no-san" and notes["go"] == "cn-only"
 

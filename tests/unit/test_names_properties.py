@@ -20,7 +20,7 @@ from cryptography.x509.verification import PolicyBuilder, Store, VerificationErr
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tlsdoctor.analysis.names import SanKind, Verdict, check_names, match_name
+from tlsdoctor.analysis.names import CLIENT_RULES, SanKind, Verdict, check_names, match_name
 from tlsdoctor.lab.certs import make_ca, make_leaf, new_key, now
 from tlsdoctor.target import parse_target
 
@@ -122,7 +122,7 @@ def test_every_san_gets_exactly_one_verdict_and_nothing_raises(dns: list[str], i
     assert [v.value for v in result.verdicts if v.kind is SanKind.CN] == ([cn] if cn is not None else [])
     assert result.matched is any(v.verdict is Verdict.MATCH for v in result.verdicts)
     assert all(0.0 <= v.similarity <= 1.0 for v in result.verdicts)
-    assert len(result.clients) == 9
+    assert len(result.clients) == len(CLIENT_RULES)
     json.dumps(result.to_json())
 
 

@@ -36,6 +36,7 @@ REASON_MESSAGES: Mapping[str, str] = MappingProxyType(
         "cn-ignored-san-present": N_("the Common Name is ignored because the certificate has SANs"),
         "cn-used-no-san": N_("no SAN: only legacy clients fall back to the Common Name"),
         "trailing-dot": N_("a trailing dot in a certificate name is invalid"),
+        "idna2003": N_("this client turns the Unicode name into ASCII by IDNA 2003 (ß becomes ss), so it asks for another name"),
         "idna-u-label-in-cert": N_("Unicode in a certificate name is invalid; it should be {a_label}"),
         "idna-no-a-label": N_("Unicode in a certificate name is invalid, and this name has no A-label form either"),
         "invalid-dns-name": N_("not a valid DNS name"),
@@ -65,6 +66,10 @@ REASON_MESSAGES: Mapping[str, str] = MappingProxyType(
         "unknown-issuer": N_("the issuer is in no trust store"),
         "verifier-rejected": N_("cryptography's verifier rejects the chain"),
         "bad-signature": N_("the issuer was sent, but its key does not verify this certificate's signature"),
+        "anchor-not-root": N_("trust stops at an intermediate: OpenSSL, Python before 3.13, requests and Node need its self-signed root"),
+        "san-not-critical": N_("the subject is empty and the SAN is not critical: Java cannot parse it, Python 3.13+ refuses it"),
+        "missing-aki": N_("no authorityKeyIdentifier: Python 3.13+ (VERIFY_X509_STRICT) refuses it"),
+        "message-too-large-for-some": N_("the certificate message is larger than Java (32 KB) or Go (64 KB) accept"),
     }
 )
 

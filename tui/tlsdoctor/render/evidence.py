@@ -80,6 +80,9 @@ def evidence_lines(result: StepResult, now: dt.datetime) -> list[str]:
         rejects = [c.client for c in data.clients if not c.accepts]
         out.append(_("clients that accept: {clients}").format(clients=", ".join(accepts) or _("none")))
         out.append(_("clients that reject: {clients}").format(clients=", ".join(rejects) or _("none")))
+        modelled = [c.client for c in data.clients if c.model_only]
+        if modelled:
+            out.append(_("model only, not checked against the real client: {clients}").format(clients=", ".join(modelled)))
     elif step is StepId.CHAIN:
         for i, s in enumerate(data.presented):
             expiry = format_relative(s.not_after, now)

@@ -17,8 +17,12 @@ from cryptography import x509
 
 from tlsdoctor.analysis.certinfo import describe, load_der
 from tlsdoctor.analysis.chain.clientpolicy import (
+    anchor_findings,
     key_and_signature_findings,
     name_constraint_findings,
+    profile_findings,
+    root_above,
+    size_findings,
 )
 from tlsdoctor.analysis.chain.explain import (
     order_findings,
@@ -107,10 +111,15 @@ def analyse_chain(
 
     path, anchor, anchored = path_from_verdict(certs, primary, store) or build_path(certs, store)
     findings = order_findings(certs, summaries, positions, path, store)
-    findings += key_and_signature_findings(certs, summaries, positions, path)
-    findings += name_constraint_findings(
-        certs, summaries, positions, path, anchor, describe(anchor) if anchor is not None else None
-    )
+    anchor_summary = describe(anchor) if anchor is not None else None
+    findings += key_and_signature_findings(certs, summaries, positions, path, anchor, anchor_summary)
+    findings += name_constraint_findings(certs, summaries, positions, path, anchor, anchor_summary)
+    # The certificate the client's trust stops at: a store anchor above the path, or a sent one the store holds.
+    trusted_top = anchor if anchor is not None else (certs[path[-1]] if anchored and store.contains(certs[path[-1]]) else None)
+    if trusted_top is not None and not root_above(trusted_top, store):
+        findings += anchor_findings(trusted_top, anchor_summary if anchor is not None else summaries[path[-1]], summaries[0])
+    findings += profile_findings(certs, summaries, positions, path)
+    findings += size_findings(certs)
     if not anchored:
         findings += trust_findings(certs, summaries, positions, path, store, anchors, fetched_certs, primary, attempts)
     findings += validity_findings(certs, summaries, positions, path, anchor, at)

@@ -14,6 +14,7 @@ from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID
 
 from tlsdoctor.analysis.certinfo import CertSummary, describe
+from tlsdoctor.analysis.chain.clientpolicy import any_eku_split, eku_split, split_but
 from tlsdoctor.analysis.chain.model import Evidence, error_text, who
 from tlsdoctor.findings import Code, Finding, Severity
 
@@ -54,6 +55,8 @@ def validity_findings(
     findings = []
     for position, summary, used in checked:
         severity = Severity.ERROR if used else Severity.WARNING
+        # Java takes the anchor as given (a TrustAnchor has no validity); every other client checks it.
+        clients = split_but("java") if position == "anchor" else {}
         if at > summary.not_after:
             findings.append(
                 Finding(
@@ -65,6 +68,7 @@ def validity_findings(
                         "at": at.isoformat(),
                         "days": _days(at - summary.not_after),
                         "on_path": used,
+                        **clients,
                     },
                 )
             )
@@ -79,6 +83,7 @@ def validity_findings(
                         "at": at.isoformat(),
                         "days": _days(summary.not_before - at),
                         "on_path": used,
+                        **clients,
                     },
                 )
             )
@@ -156,11 +161,14 @@ def eku_findings(summary: CertSummary) -> list[Finding]:
     if server in oids and any_eku not in oids:
         return []
     if any_eku in oids:
+        # With serverAuth beside it every client accepts; alone, OpenSSL and Firefox refuse it.
+        with_server = server in oids
         return [
             Finding(
                 Code.EKU_NO_SERVER_AUTH,
-                Severity.WARNING,
-                {**evidence, "reason": "any-eku", "server_auth": server in oids, "rule": "CA/B Forum BR 7.1.2.7.10 (anyExtendedKeyUsage forbidden); rejected by WebPKI verifiers"},
+                Severity.WARNING if with_server else Severity.ERROR,
+                {**evidence, "reason": "any-eku", "server_auth": with_server, "rule": "CA/B Forum BR 7.1.2.7.10 (anyExtendedKeyUsage forbidden); rejected by WebPKI verifiers",
+                 **(eku_split(True) if with_server else any_eku_split())},
             )
-        ]
-    return [Finding(Code.EKU_NO_SERVER_AUTH, Severity.ERROR, {**evidence, "reason": "no-server-auth"})]
+        ]  # fmt: skip
+    return [Finding(Code.EKU_NO_SERVER_AUTH, Severity.ERROR, {**evidence, "reason": "no-server-auth", **eku_split(False)})]

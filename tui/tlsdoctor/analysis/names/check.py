@@ -12,7 +12,7 @@ from cryptography import x509
 from tlsdoctor.analysis.names.client_matrix import client_verdicts
 from tlsdoctor.analysis.names.closest import closest_verdict
 from tlsdoctor.analysis.names.findings import names_findings
-from tlsdoctor.analysis.names.identifiers import Reference, read_presented
+from tlsdoctor.analysis.names.identifiers import Reference, idna2003_form, read_presented
 from tlsdoctor.analysis.names.matching import lower_ascii, parse_ip
 from tlsdoctor.analysis.names.model import NamesResult, SanKind, SanVerdict, Verdict
 from tlsdoctor.analysis.names.verdicts import (
@@ -44,7 +44,8 @@ def check_names(cert: x509.Certificate, target: Target) -> NamesResult:
     all_verdicts = tuple(verdicts)
     matched = any(v.verdict is Verdict.MATCH for v in all_verdicts)
     closest = None if matched else closest_verdict(all_verdicts)
-    ref = Reference(host=reference, trailing_dot=target.trailing_dot, ip=ref_ip)
+    idna2003 = idna2003_form(target.display_host, reference) if ref_ip is None else None
+    ref = Reference(host=reference, trailing_dot=target.trailing_dot, ip=ref_ip, idna2003=idna2003)
     clients = client_verdicts(p, ref, all_verdicts)
     return NamesResult(
         reference=reference,

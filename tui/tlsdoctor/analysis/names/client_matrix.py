@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from tlsdoctor.analysis.names.client_notes import MODEL_ONLY, checked_with
 from tlsdoctor.analysis.names.clients import CLIENT_RULES, ClientRule
 from tlsdoctor.analysis.names.identifiers import Presented, Reference
 from tlsdoctor.analysis.names.matching import lower_ascii, v4_mapped
@@ -23,9 +24,11 @@ def cannot_match(pattern: str, host: str) -> bool:
 
 
 def _rejection_note(rule: ClientRule, p: Presented, ref: Reference, general: str) -> str:
-    """Why a client refuses: the trailing dot when that alone decides, else `general`."""
-    if ref.trailing_dot and rule(p, Reference(ref.host, False, ref.ip))[0]:
+    """Why a client refuses: the trailing dot or its IDNA 2003 conversion when that alone decides, else `general`."""
+    if ref.trailing_dot and rule(p, replace(ref, trailing_dot=False))[0]:
         return "trailing-dot"
+    if ref.idna2003 and rule(p, replace(ref, idna2003=None))[0]:
+        return "idna2003"
     return general
 
 
@@ -44,6 +47,15 @@ def _general_rejection(p: Presented, ref: Reference, verdicts: tuple[SanVerdict,
     return "no-match"
 
 
+def _versions(client: str, p: Presented, ref: Reference, accepts: bool) -> dict[str, str] | None:
+    """Where an older release of the client decides the other way (the model follows the newer one)."""
+    if client == "go" and not accepts and ref.ip is None and "." not in ref.host and "*" in p.dns:
+        # Go 1.19 (checked) matches a bare `*` to a one-label host; the current source refuses it
+        # (validHostname: "Bare wildcards are not allowed"). The release in between is not pinned: 1.20 assumed.
+        return {"since": "1.20", "why": "bare-wildcard"}
+    return None
+
+
 def client_verdicts(p: Presented, ref: Reference, verdicts: tuple[SanVerdict, ...]) -> tuple[ClientVerdict, ...]:
     """One verdict per client of `CLIENT_RULES`, in its order."""
     p = replace(p, candidates=tuple(d for d in p.dns if not cannot_match(d, ref.host)))
@@ -55,5 +67,9 @@ def client_verdicts(p: Presented, ref: Reference, verdicts: tuple[SanVerdict, ..
             if general is None:
                 general = _general_rejection(p, ref, verdicts)
             note = _rejection_note(rule, p, ref, general)
-        out.append(ClientVerdict(client=client, accepts=accepts, note=note))
+        out.append(
+            ClientVerdict(
+                client, accepts, note, model_only=client in MODEL_ONLY, checked_with=checked_with(client), versions=_versions(client, p, ref, accepts)
+            )
+        )
     return tuple(out)

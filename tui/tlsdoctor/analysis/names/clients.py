@@ -2,9 +2,15 @@
 
 OpenSSL `X509_check_host`/`X509_check_ip` (the `openssl`, `python-ssl` and
 `requests` columns, with their flags), curl's hostcheck, Node's
-`checkServerIdentity`, Java's `HostnameChecker`, Go's `VerifyHostname` and the
-browsers, as documented in reference/error-messages.md §3.1. For an IP target
-the `openssl` column models `s_client -verify_ip` (X509_check_ip).
+`checkServerIdentity`, Java's `HostnameChecker`, Go's `VerifyHostname`, wget's
+GnuTLS (`client_gnutls`) and the browsers, as documented in
+reference/error-messages.md §3.1. For an IP target the `openssl` column models
+`s_client -verify_ip` (X509_check_ip).
+
+Every column but the browsers' is checked against the real client by
+tests/conformance/clients (the versions it saw: `client_notes`); Chrome and
+Firefox cannot run there: they are modelled from their documented rules
+(`client_notes.MODEL_ONLY`), and the report says so.
 
 A rule answers "does this client accept it, and why" in reason codes; the
 matrix and the rejection notes are `client_matrix`. Each rule reproduces its
@@ -13,10 +19,13 @@ client, quirks included: do not "fix" one towards RFC 9525 here. No I/O.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from types import MappingProxyType
 
+from tlsdoctor.analysis.names.client_gnutls import rule_wget
 from tlsdoctor.analysis.names.identifiers import Presented, Reference
 from tlsdoctor.analysis.names.matching import (
     lower_ascii,
@@ -120,8 +129,10 @@ def _rule_openssl(p: Presented, ref: Reference) -> tuple[bool, str]:
 
 
 def _rule_python_ssl(p: Presented, ref: Reference) -> tuple[bool, str]:
-    """CPython ssl: NO_PARTIAL_WILDCARDS, hostname_checks_common_name=True, name as typed."""
-    return _openssl_style(p, ref, host=ref.typed, no_partial=True, use_cn=True)
+    """CPython ssl: NO_PARTIAL_WILDCARDS, hostname_checks_common_name=True, name as typed (IDNA 2003)."""
+    if ref.idna2003:  # the "idna" codec: `p.candidates` were filtered for the IDNA 2008 name
+        p = replace(p, candidates=p.dns)
+    return _openssl_style(p, ref, host=ref.typed_2003, no_partial=True, use_cn=True)
 
 
 def _rule_requests(p: Presented, ref: Reference) -> tuple[bool, str]:
@@ -239,7 +250,19 @@ def _java_match_wildcards(name: str, template: str) -> bool:
     return name.endswith(after)
 
 
+def _java_unicode(name: str) -> str:
+    """IDN.toUnicode: each A-label decoded (IDNA 2003); a label that does not decode (`xn--*`) stays."""
+    labels = []
+    for label in name.split("."):
+        if label.startswith("xn--"):
+            with contextlib.suppress(UnicodeError):
+                label = label.encode("ascii").decode("idna").lower()
+        labels.append(label)
+    return ".".join(labels)
+
+
 def _java_is_matched(name: str, template: str) -> bool:
+    """Both sides normalised to Unicode first (Java 17 compares U-labels: `xn--*` never matches)."""
     template_ascii = _java_idn(template)
     if template_ascii is None or template_ascii in ("*", "*."):
         return False
@@ -248,13 +271,19 @@ def _java_is_matched(name: str, template: str) -> bool:
         return False
     if not _java_sni_valid(template_ascii.replace("*", "z")):
         return False
-    names = [t for t in name.split(".") if t]  # StringTokenizer drops empty tokens
-    temps = [t for t in template_ascii.split(".") if t]
+    names = [t for t in _java_unicode(name).split(".") if t]  # StringTokenizer drops empty tokens
+    temps = [t for t in _java_unicode(template_ascii).split(".") if t]
     return len(names) == len(temps) and all(_java_match_wildcards(a, b) for a, b in zip(names, temps))
 
 
 def _rule_java(p: Presented, ref: Reference) -> tuple[bool, str]:
-    """Java 17: `*` anywhere (matchAllWildcards); CN (most specific) when no dNSName SAN."""
+    """Java 17: `*` anywhere (matchAllWildcards); CN (most specific) when no dNSName SAN.
+    The host itself must be a valid SNI name ("Illegal given domain name": `my_api`); a Unicode
+    host becomes ASCII by IDNA 2003 (java.net.IDN: ß → ss)."""
+    if ref.idna2003:
+        p, ref = replace(p, candidates=p.dns), replace(ref, host=ref.idna2003, idna2003=None)
+    if ref.ip is None and not _java_sni_valid(ref.host):
+        return False, "no-match"
     if ref.ip is not None:
         if not p.has_san_extension:
             return False, "no-match"
@@ -355,6 +384,7 @@ CLIENT_RULES: Mapping[str, ClientRule] = MappingProxyType(
         "node": _rule_node,
         "java": _rule_java,
         "go": _rule_go,
+        "wget": rule_wget,
         "chrome": _rule_chrome,
         "firefox": _rule_browser,
     }

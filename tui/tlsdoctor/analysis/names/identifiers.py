@@ -42,11 +42,31 @@ class Reference:
     host: str  # ascii, lower case, no trailing dot
     trailing_dot: bool
     ip: IPAddr | None
+    # The A-label form under IDNA 2003 when it differs (ß → ss, ς → σ …): what Python's `ssl`
+    # (the "idna" codec) and Java's IDN class send and check; everyone else follows IDNA 2008/UTS 46.
+    idna2003: str | None = None
 
     @property
     def typed(self) -> str:
         """The host as the user typed it (with its trailing dot)."""
         return self.host + "." if self.trailing_dot else self.host
+
+    @property
+    def typed_2003(self) -> str:
+        """`typed` as an IDNA 2003 client turns it into ASCII."""
+        host = self.idna2003 or self.host
+        return host + "." if self.trailing_dot else host
+
+
+def idna2003_form(display_host: str, ascii_host: str) -> str | None:
+    """The IDNA 2003 A-label form of a typed Unicode host, when it differs from the IDNA 2008 one."""
+    if display_host.isascii():
+        return None
+    try:
+        converted = display_host.rstrip(".").encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return None
+    return converted if converted != ascii_host else None
 
 
 def _other_text(name: x509.GeneralName) -> str:

@@ -74,14 +74,27 @@ class SanVerdict:
 
 @dataclass(frozen=True)
 class ClientVerdict:
-    """Would this client accept the certificate for the target? `note` is a reason code."""
+    """Would this client accept the certificate for the target? `note` is a reason code.
+    `model_only`: no real client checks this column (the browsers), its documented rules only;
+    `checked_with`: the real client (and version) the conformance suite checked it against;
+    `versions`: from which version on `accepts` holds, when older versions decide the other way."""
 
     client: str
     accepts: bool
     note: str
+    model_only: bool = False
+    checked_with: str | None = None
+    versions: Mapping[str, str] | None = None  # {"since": "1.20", "why": "…"}
 
     def to_json(self) -> dict[str, object]:
-        return {"client": self.client, "accepts": self.accepts, "note": self.note}
+        return {
+            "client": self.client,
+            "accepts": self.accepts,
+            "note": self.note,
+            "model_only": self.model_only,
+            "checked_with": self.checked_with,
+            "versions": dict(self.versions) if self.versions else None,
+        }
 
 
 @dataclass(frozen=True)
