@@ -40,6 +40,13 @@ def _add_lang(p: argparse.ArgumentParser) -> None:
 
 def _add_walk_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, help="port (default 443, or the one in TARGET)")
+    p.add_argument(
+        "--starttls",
+        choices=("smtp", "imap", "pop3", "ftp", "ldap", "postgres", "mysql", "xmpp", "none"),
+        metavar="PROTO",
+        help="speak PROTO before TLS: smtp, imap, pop3, ftp, ldap, postgres, mysql, xmpp, or none "
+        "(default: from the URL scheme, e.g. smtp://, or the well-known port, e.g. 25, 5432)",
+    )
     p.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDR", help="connect to ADDR for HOST:PORT, as curl (repeatable)")
     p.add_argument("--nameserver", action="append", default=[], metavar="ADDR[:PORT]", help="ask this DNS server instead of the system's (repeatable)")
     p.add_argument("--hosts-file", default="/etc/hosts", metavar="PATH", help="hosts file to compare with DNS (default /etc/hosts)")
@@ -127,6 +134,7 @@ def walk_options(args: argparse.Namespace, lang: str) -> WalkOptions:
         timeout=args.timeout,
         offline=args.offline,
         lang=lang,
+        starttls=args.starttls,
     )
     warning = key_file_warning(options.client)
     if warning is not None:

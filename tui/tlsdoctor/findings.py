@@ -69,6 +69,8 @@ class Code(StrEnum):
     HANDSHAKE_FAILED = "handshake-failed"
     SNI_DEFAULT_CERT = "sni-default-cert"
     IP_DIVERGENT_CERTS = "ip-divergent-certs"
+    # added later (extend, never rename): the plaintext preamble before TLS (STARTTLS and kin)
+    STARTTLS_REFUSED = "starttls-refused"
     # names
     HOSTNAME_MISMATCH = "hostname-mismatch"
     WILDCARD_APEX = "wildcard-apex"
@@ -115,6 +117,7 @@ CODE_STEP: Mapping[Code, StepId] = MappingProxyType(
                 Code.HANDSHAKE_FAILED,
                 Code.SNI_DEFAULT_CERT,
                 Code.IP_DIVERGENT_CERTS,
+                Code.STARTTLS_REFUSED,
             )
         },
         **{

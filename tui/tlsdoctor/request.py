@@ -15,7 +15,7 @@ import ipaddress
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tlsdoctor.analysis.mtls import ExpectedIdentity, parse_expected_identity
 from tlsdoctor.analysis.token import TokenView, decode_token
@@ -25,6 +25,7 @@ from tlsdoctor.facts.dns import Nameserver
 from tlsdoctor.i18n import _
 from tlsdoctor.probe.clientfiles import AskPassword, load_client_material
 from tlsdoctor.probe.hosts import DEFAULT_HOSTS_FILE
+from tlsdoctor.protocols import NO_STARTTLS, STARTTLS_PROTOCOLS, ProtocolChoice, choose_protocol
 from tlsdoctor.target import Target, parse_port, parse_target, to_a_label
 
 MAX_TIMEOUT = 600.0  # seconds: the bound on every network wait may not be larger
@@ -56,12 +57,13 @@ class WalkOptions:
     at: dt.datetime | None = None  # validity time; None = now
     use_system_store: bool = True
     lang: str = "en"
+    protocol: ProtocolChoice = field(default_factory=ProtocolChoice)  # what is spoken before TLS (STARTTLS), and why
 
 
 class RequestError(BadInput):
     """Bad input in one field of the request; `field` is its CLI option name without `--`
     ("target", "port", "resolve", "nameserver", "hosts-file", "ca", "client-cert",
-    "client-key", "expect-client-identity", "token", "timeout"), so a form can show it there."""
+    "client-key", "expect-client-identity", "token", "timeout", "starttls"), so a form can show it there."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -147,6 +149,7 @@ def build_request(
     offline: bool = False,
     use_system_store: bool = True,
     lang: str = "en",
+    starttls: str | None = None,
 ) -> WalkOptions:
     """Plain values (as typed on the command line or in the form) → checked WalkOptions.
 
@@ -164,6 +167,7 @@ def build_request(
         raise RequestError("timeout", f"--timeout must be between 0 and {MAX_TIMEOUT:g} seconds")
     with _field("target"):
         parsed = parse_target(target, port_number)
+    protocol = parse_starttls(starttls, parsed)
     with _field("ca"):
         for path in ca_files:
             read_input_file(path, "--ca file")
@@ -200,7 +204,17 @@ def build_request(
         token=token_view,
         use_system_store=use_system_store,
         lang=lang,
+        protocol=protocol,
     )
+
+
+def parse_starttls(option: str | None, target: Target) -> ProtocolChoice:
+    """`--starttls PROTO|none` (or the form's choice) with the target's scheme and port → what the walk speaks."""
+    value = option.strip().lower() if option is not None and option.strip() else None
+    if value is not None and value not in (*STARTTLS_PROTOCOLS, NO_STARTTLS):
+        choices = ", ".join((*STARTTLS_PROTOCOLS, NO_STARTTLS))
+        raise RequestError("starttls", _("--starttls {value!r}: use one of {choices}").format(value=option, choices=choices))
+    return choose_protocol(target.port, target.scheme, value)
 
 
 def key_file_warning(client: ClientMaterial | None) -> str | None:
