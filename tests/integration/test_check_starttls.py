@@ -11,6 +11,7 @@ import socket
 
 import pytest
 from sites import MakeSite, codes, findings, step
+
 from tlsdoctor.lab import certs
 from tlsdoctor.lab.starttls import SERVERS, Offer, SmtpServer, starttls_server
 from tlsdoctor.lab.starttls.base import Plain

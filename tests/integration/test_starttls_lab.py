@@ -12,6 +12,7 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
+
 from tlsdoctor.lab import certs
 from tlsdoctor.lab.starttls import SERVERS, Offer, starttls_server
 from tlsdoctor.lab.tls_server import VHost

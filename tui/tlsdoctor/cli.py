@@ -76,9 +76,11 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
         p.add_argument("--version", action="version", version=f"tlsdoctor {__version__}")
         p.epilog = "commands: " + ", ".join(SUBCOMMANDS) + " (tlsdoctor COMMAND --help)"
     elif command == "check":
-        p.add_argument("target", help="host, host:port, [v6]:port or https:// URL")
+        p.add_argument("target", nargs="?", help="host, host:port, [v6]:port or a URL (https://, smtp://, postgres://, …)")
         _add_walk_options(p)
-        p.add_argument("--format", choices=("text", "md", "json"), default="text")
+        p.add_argument("--format", choices=("text", "md", "json", "jsonl"), default="text")
+        p.add_argument("--targets", metavar="FILE", help="check every target in FILE ('-': standard input), one per line; # comments")
+        p.add_argument("--jobs", type=int, default=8, metavar="N", help="with --targets: targets checked at once (default 8)")
     elif command == "inspect":
         p.add_argument("--cert", required=True, metavar="FILE", help="the certificate (PEM or DER; may hold the chain after it)")
         p.add_argument("--chain", metavar="FILE", help="intermediates (PEM)")
@@ -175,8 +177,21 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
 
     from tlsdoctor.walk import run_walk  # lazy: start-up cost
 
+    if args.targets is not None:
+        if args.target is not None:
+            raise BadInput(_("give a TARGET or --targets FILE, not both"))
+        from tlsdoctor.batch_cli import run_targets  # lazy: start-up cost
+
+        return run_targets(args, lang, walk_options)
+    if args.target is None:
+        raise BadInput(_("tlsdoctor check: give a TARGET (or --targets FILE)"))
     options = walk_options(args, lang)
     report = asyncio.run(run_walk(options))
+    if args.format == "jsonl":
+        import json  # lazy: start-up cost
+
+        _print(json.dumps(report.to_json(), ensure_ascii=False, default=str))
+        return report.exit_code
     _print(render(report, args.format, redact=args.redact))
     return report.exit_code
 
