@@ -51,9 +51,10 @@ def _add_walk_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--nameserver", action="append", default=[], metavar="ADDR[:PORT]", help="ask this DNS server instead of the system's (repeatable)")
     p.add_argument("--hosts-file", default="/etc/hosts", metavar="PATH", help="hosts file to compare with DNS (default /etc/hosts)")
     p.add_argument("--ca", action="append", default=[], metavar="FILE", help="extra trust anchors (PEM), added to the system store")
-    p.add_argument("--client-cert", metavar="FILE", help="client certificate: PEM (leaf, then its chain) or PKCS#12")
+    p.add_argument("--client-cert", metavar="FILE", help="client certificate: PEM (leaf, then its chain), PKCS#12 (.p12/.pfx) or a Java keystore (JKS, JCEKS)")
     p.add_argument("--client-key", metavar="FILE", help="client private key (PEM/DER); asked for its password if encrypted")
-    p.add_argument("--client-key-password", metavar="PASSWORD", help="password of the key or PKCS#12 file")
+    p.add_argument("--client-key-password", metavar="PASSWORD", help="password of the key or keystore (PKCS#12, JKS, JCEKS)")
+    p.add_argument("--alias", metavar="NAME", help="the keystore entry to use when --client-cert holds several")
     p.add_argument(
         "--expect-client-identity",
         metavar="NAME|GLOB|REGEX",
@@ -82,7 +83,9 @@ def _parser(command: str | None) -> argparse.ArgumentParser:
         p.add_argument("--targets", metavar="FILE", help="check every target in FILE ('-': standard input), one per line; # comments")
         p.add_argument("--jobs", type=int, default=8, metavar="N", help="with --targets: targets checked at once (default 8)")
     elif command == "inspect":
-        p.add_argument("--cert", required=True, metavar="FILE", help="the certificate (PEM or DER; may hold the chain after it)")
+        p.add_argument("--cert", required=True, metavar="FILE", help="the certificate: PEM or DER (may hold the chain after it), PKCS#12, JKS or JCEKS")
+        p.add_argument("--cert-password", metavar="PASSWORD", help="password of a keystore given as --cert")
+        p.add_argument("--alias", metavar="NAME", help="the keystore entry to inspect when --cert holds several")
         p.add_argument("--chain", metavar="FILE", help="intermediates (PEM)")
         p.add_argument("--ca", action="append", default=[], metavar="FILE", help="trust anchors (PEM)")
         p.add_argument("--host", required=True, metavar="NAME", help="the host name or IP the client asks for")
@@ -137,6 +140,7 @@ def walk_options(args: argparse.Namespace, lang: str) -> WalkOptions:
         offline=args.offline,
         lang=lang,
         starttls=args.starttls,
+        client_alias=args.alias,
     )
     warning = key_file_warning(options.client)
     if warning is not None:
@@ -214,6 +218,10 @@ def cmd_inspect(args: argparse.Namespace, lang: str) -> int:
     from tlsdoctor.request import WalkOptions, read_input_file  # lazy: start-up cost
 
     cert = read_input_file(args.cert, "--cert file")
+    from tlsdoctor.probe.keystores import is_keystore, keystore_pem  # lazy: start-up cost
+
+    if is_keystore(cert):  # PKCS#12, JKS, JCEKS: the chosen entry's certificates (keys are never read out)
+        cert = keystore_pem(args.cert, cert, args.cert_password, args.alias, getpass.getpass if sys.stdin.isatty() else None)
     chain = read_input_file(args.chain, "--chain file") if args.chain else b""
     ca = b"".join(read_input_file(p, "--ca file") for p in args.ca)
     at = _parse_at(args.at) or dt.datetime.now(dt.UTC)

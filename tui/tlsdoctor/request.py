@@ -150,6 +150,7 @@ def build_request(
     use_system_store: bool = True,
     lang: str = "en",
     starttls: str | None = None,
+    client_alias: str | None = None,
 ) -> WalkOptions:
     """Plain values (as typed on the command line or in the form) → checked WalkOptions.
 
@@ -174,7 +175,9 @@ def build_request(
     client = None
     if client_cert:
         with _field("client-cert"):
-            client = load_client_material(client_cert, client_key, client_key_password, ask_password=ask_password)
+            client = load_client_material(
+                client_cert, client_key, client_key_password, ask_password=ask_password, alias=client_alias
+            )
     elif client_key:
         raise RequestError("client-key", "--client-key needs --client-cert")
     expected = None

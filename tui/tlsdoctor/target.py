@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import idna
@@ -39,7 +39,9 @@ class Target:
     port: int
     is_ip: bool
     trailing_dot: bool = False
-    scheme: str | None = None  # the URL scheme the user wrote ("smtp", "postgresql", …), None without a URL
+    # The URL scheme the user wrote ("smtp", "postgresql", …; None without a URL): how to speak to the
+    # target, not which target it is, so two Targets of the same host and port stay equal.
+    scheme: str | None = field(default=None, compare=False)
 
     @property
     def sni(self) -> str | None:

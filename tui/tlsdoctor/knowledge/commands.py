@@ -35,6 +35,12 @@ class CommandContext:
     ca_file: str | os.PathLike[str] | None = None
     expected_client_identity: str | None = None
     client_identity: str | None = None
+    # Added later: the protocol spoken (tlsdoctor.protocols: "https", "smtp", "ldaps", …), its STARTTLS
+    # preamble if any, and a client certificate from a keystore (its format and entry alias).
+    protocol: str = "https"
+    starttls: str | None = None
+    client_format: str | None = None
+    client_alias: str | None = None
 
 
 def _path(value: str | os.PathLike[str] | None) -> str | None:
@@ -102,6 +108,9 @@ PLACEHOLDERS: Mapping[str, tuple[Getter, str]] = {
     "ca_file": (lambda c: _path(c.ca_file), "<ca-file.pem>"),
     "expected_identity": (lambda c: c.expected_client_identity, "<expected-identity>"),
     "client_identity": (lambda c: c.client_identity, "<client-identity>"),
+    "keystore": (lambda c: _path(c.client_cert) if c.client_format in KEYSTORE_TYPES else None, "<client.jks>"),
+    "keystore_type": (lambda c: KEYSTORE_TYPES.get(c.client_format or ""), "<JKS>"),
+    "alias": (lambda c: c.client_alias, "<alias>"),
     "client_subject": (
         lambda c: "/CN=" + c.expected_client_identity if c.expected_client_identity else None,
         "</CN=expected-identity>",
@@ -111,6 +120,23 @@ PLACEHOLDERS: Mapping[str, tuple[Getter, str]] = {
         "<subjectAltName=DNS:expected-identity>",
     ),
 }
+
+KEYSTORE_TYPES = {"jks": "JKS", "jceks": "JCEKS", "pkcs12": "PKCS12"}  # keytool's -storetype names
+_S_CLIENT = re.compile(r"\bopenssl s_client\b")
+
+
+def for_protocol(command: str, ctx: CommandContext | None) -> str:
+    """A rendered command adapted to the protocol spoken: `openssl s_client` gets `-starttls PROTO`;
+    a command that speaks HTTP (an https:// URL) is dropped ("") for a target that does not speak HTTP."""
+    if ctx is None or (ctx.protocol == "https" and ctx.starttls is None):
+        return command
+    if "https://" in command:
+        return ""
+    if ctx.starttls is not None:
+        flag = f"openssl s_client -starttls {shlex.quote(ctx.starttls)}"
+        return _S_CLIENT.sub(flag, command, count=1)
+    return command
+
 
 # What `kb` shows: the seed's example names, so a page reads like the seed.
 EXAMPLE_CONTEXT = CommandContext(
@@ -131,6 +157,8 @@ def render_command(template: str, ctx: CommandContext | None) -> str:
     A placeholder without a value (no context, no client cert given …) is
     rendered as a quoted, readable stand-in such as `'<client-cert.pem>'`, so
     the command still shows its shape and cannot run by accident unedited.
+    The result is adapted to the context's protocol (`for_protocol`): "" means
+    the command does not apply to this target.
     """
 
     def fill(match: re.Match[str]) -> str:
@@ -142,4 +170,4 @@ def render_command(template: str, ctx: CommandContext | None) -> str:
             return " ".join(shlex.quote(v) for v in value)
         return shlex.quote(value)
 
-    return PLACEHOLDER.sub(fill, template)
+    return for_protocol(PLACEHOLDER.sub(fill, template), ctx)
