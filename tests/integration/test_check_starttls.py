@@ -203,3 +203,20 @@ def test_a_well_known_port_chooses_starttls_and_says_so(make_site: MakeSite, pki
     target = step(report, "target")
     assert target["data"]["protocol"] == {"name": "smtp", "starttls": "smtp", "source": "port"}
     assert "port 25 is its well-known port" in target["summary"]
+
+
+def test_the_demo_has_a_mail_and_a_database_scenario(lab, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`tlsdoctor demo`: SMTP with the relay's own name, a relay that says 454, PostgreSQL with the old primary's name."""
+    import json
+
+    from tlsdoctor.cli import main
+
+    expected = {"mail": ("smtp", "TLS-1203"), "mail-no-tls": ("smtp", "NET-3003"), "database": ("postgres", "TLS-1201")}
+    for scenario, (protocol, top) in expected.items():
+        assert main(["check", *lab.command_line(scenario), "--format", "json", "--timeout", "2"]) == 1
+        report = json.loads(capsys.readouterr().out)
+        assert step(report, "target")["data"]["protocol"]["starttls"] == protocol
+        assert report["diagnosis"][0]["kb_id"] == top
+        commands = [c for d in report["diagnosis"] for w in d["workarounds"] for c in w["commands"]]
+        assert all("https://" not in c for c in commands)  # HTTP commands do not apply here
+        assert any(c.startswith(f"openssl s_client -starttls {protocol} ") for c in commands)

@@ -17,6 +17,7 @@ import shlex
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+KEYSTORE_TYPES: Mapping[str, str] = {"jks": "JKS", "jceks": "JCEKS", "pkcs12": "PKCS12"}  # keytool's -storetype names
 # `{name}` in a template; the names are the keys of PLACEHOLDERS.
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -121,7 +122,6 @@ PLACEHOLDERS: Mapping[str, tuple[Getter, str]] = {
     ),
 }
 
-KEYSTORE_TYPES = {"jks": "JKS", "jceks": "JCEKS", "pkcs12": "PKCS12"}  # keytool's -storetype names
 _S_CLIENT = re.compile(r"\bopenssl s_client\b")
 
 

@@ -78,7 +78,8 @@ def render_table(pairs: Sequence[tuple[BatchItem, Report]]) -> str:
 
 def render_table_md(pairs: Sequence[tuple[BatchItem, Report]]) -> str:
     """The same table in Markdown."""
-    lines = [f"| {_('Target')} | {_('Verdict')} | {_('Top finding')} | {_('Top fix')} |", "|---|---|---|---|"]
+    header = (_("Target"), _("Verdict"), _("Top finding"), _("Top fix"))
+    lines = ["| " + " | ".join(header) + " |", "|---|---|---|---|"]
     for item, report in pairs:
         finding = top_finding(report)
         what = f"`{finding.code.value}` {md_text(finding_title(finding.code))}" if finding is not None else "-"

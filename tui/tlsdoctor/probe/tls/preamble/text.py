@@ -62,7 +62,7 @@ def ftp(r: Reader, server_name: str | None) -> None:
 
 def _imap_until(r: Reader, tag: bytes) -> tuple[list[bytes], bytes]:
     """Untagged lines, then the tagged completion of `tag`."""
-    untagged = []
+    untagged: list[bytes] = []
     while True:
         line = r.line()
         if line.startswith(tag + b" "):
