@@ -17,6 +17,7 @@ import jks
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
+
 from tlsdoctor.cli import main
 from tlsdoctor.demo import DemoLab as Lab
 from tlsdoctor.lab import certs
@@ -111,7 +112,7 @@ def test_several_entries_are_listed_and_alias_chooses(
     assert code == 2 and "nobody" in err
     code, report, _out, _err = check(lab, capsys, *base, "--alias", "prod")
     assert code == 0 and client_status(report) == "ok"
-    code, report, out, _err = check(lab, capsys, *base, "--alias", "staging")
+    code, report, _out, _err = check(lab, capsys, *base, "--alias", "staging")
     assert code == 1
     assert "mtls-identity-mismatch" in {f["code"] for f in report["findings"]}
     keytool = next(d for d in report["diagnosis"] if d["kb_id"] == "MTLS-2009")
