@@ -76,6 +76,8 @@ class _Progress:
 
 def run_targets(args: argparse.Namespace, lang: str, build: BuildOptions) -> int:
     """The whole `--targets` run; returns the exit code."""
+    if args.redact:
+        raise BadInput(_("--redact works with one TARGET, not with --targets"))
     if not 1 <= args.jobs <= 64:
         raise BadInput(_("--jobs must be between 1 and 64"))
     text, source = _read_targets(args.targets)

@@ -270,7 +270,9 @@ def cmd_explain(args: argparse.Namespace, lang: str) -> int:
         result = explain(text, total_chars=total, exact=exact)
     else:
         result = explain(" ".join(args.text))
-    diagnosis = diagnose(result.findings, None, lang=lang)
+    from tlsdoctor.explain.rules import CLIENT_PROTOCOLS  # lazy: start-up cost
+
+    diagnosis = diagnose(result.findings, None, lang=lang, protocol=CLIENT_PROTOCOLS.get(result.client or ""))
     report = Report(
         target=None,
         steps=(),

@@ -167,8 +167,13 @@ def diagnose(
     *,
     lang: str = "en",
     kb: KnowledgeBase | None = None,
+    protocol: str | None = None,
 ) -> tuple[Diagnosis, ...]:
-    """Findings → ranked entries (best first, ties by id). Info-only input gives nothing."""
+    """Findings → ranked entries (best first, ties by id). Info-only input gives nothing.
+
+    Entries written for some protocols or client formats only rank when `ctx`
+    says so (or, without a context, `protocol`: what `explain` read from the client).
+    """
     check_lang(lang)
     if not any(f.severity in (Severity.ERROR, Severity.WARNING) for f in findings):
         return ()
@@ -178,7 +183,7 @@ def diagnose(
             severities[f.code] = f.severity
     found = frozenset(severities)
     scored = []
-    protocol = ctx.protocol if ctx is not None else None
+    protocol = ctx.protocol if ctx is not None else protocol
     client_format = ctx.client_format if ctx is not None else None
     for entry in (kb or load_knowledge()).entries:
         if not entry.applies(protocol, client_format):

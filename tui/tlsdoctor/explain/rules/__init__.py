@@ -19,7 +19,7 @@ from tlsdoctor.explain.rules.hints import HINT_RULES
 from tlsdoctor.explain.rules.mtls import MTLS_RULES
 from tlsdoctor.explain.rules.names import NAME_RULES
 from tlsdoctor.explain.rules.policy import POLICY_RULES
-from tlsdoctor.explain.rules.protocols import PROTOCOL_RULES
+from tlsdoctor.explain.rules.protocols import CLIENT_PROTOCOLS, PROTOCOL_RULES
 from tlsdoctor.explain.rules.transport import TRANSPORT_RULES
 
 RULES: tuple[Rule, ...] = (
@@ -28,6 +28,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 __all__ = [
+    "CLIENT_PROTOCOLS",
     "CLIENT_CERT_CONTEXT",
     "CLIENT_MARKERS",
     "CLIENT_ORDER",

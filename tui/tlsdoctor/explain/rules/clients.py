@@ -40,6 +40,8 @@ CLIENT_MARKERS: tuple[ClientMarker, ...] = (
                  needles=("curl: (", "curl#", "schannel: ", "gnutls_handshake()", "gnutls recv error", "cafile: ")),
     ClientMarker("javamail", r"\bjavax\.mail\.|\bjakarta\.mail\.|\bcom\.sun\.mail\.|\bmail\.smtps?\.|\bmail\.imaps?\.", 9,
                  needles=("javax.mail.", "jakarta.mail.", "com.sun.mail.", "mail.smtp", "mail.imap")),
+    ClientMarker("java-ldap", r"\bjavax\.naming\.|\bcom\.sun\.jndi\.ldap\.", 9,
+                 needles=("javax.naming.", "com.sun.jndi.ldap.")),
     ClientMarker("ldapsearch", r"\bldap_(?:start_tls|sasl_bind|sasl_interactive_bind|simple_bind)\w*|\bldapsearch\b|\bldapwhoami\b|\bLDAPTLS_\w+", 8,
                  needles=("ldap_", "ldapsearch", "ldapwhoami", "ldaptls_")),
     ClientMarker("mysql", r"\bERROR 20\d\d \(HY000\)|\bmysql: \[|\bmysqldump: |--ssl-mode\b", 8,

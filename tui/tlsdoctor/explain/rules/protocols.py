@@ -12,6 +12,10 @@ from tlsdoctor.findings import Code as C
 
 _HOST = r"[^\s'\"`,;()<>]{1,255}"
 
+# The protocol a recognised client speaks: `explain` ranks that protocol's knowledge entries too.
+CLIENT_PROTOCOLS = {"psql": "postgres", "jdbc": "postgres", "mysql": "mysql", "javamail": "smtp", "postfix": "smtp",
+                    "ldapsearch": "ldap", "java-ldap": "ldap"}  # fmt: skip
+
 PROTOCOL_RULES: tuple[Rule, ...] = (
     # JavaMail / Jakarta Mail: SocketFetcher.checkServerIdentity (mail.<proto>.ssl.checkserveridentity)
     Rule("javamail.identity", rf"Can't verify identity of server: {_HOST}", ((C.HOSTNAME_MISMATCH, 2.0),), "javamail",
