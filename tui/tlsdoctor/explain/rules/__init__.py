@@ -28,10 +28,10 @@ RULES: tuple[Rule, ...] = (
 )
 
 __all__ = [
-    "CLIENT_PROTOCOLS",
     "CLIENT_CERT_CONTEXT",
     "CLIENT_MARKERS",
     "CLIENT_ORDER",
+    "CLIENT_PROTOCOLS",
     "RULES",
     "RULE_CLIENT_RANK",
     "ClientMarker",
