@@ -211,7 +211,7 @@ def test_the_demo_has_a_mail_and_a_database_scenario(lab, capsys) -> None:  # ty
 
     from tlsdoctor.cli import main
 
-    expected = {"mail": ("smtp", "TLS-1203"), "mail-no-tls": ("smtp", "NET-3003"), "database": ("postgres", "TLS-1201")}
+    expected = {"mail": ("smtp", "TLS-1203"), "mail-no-tls": ("smtp", "NET-3004"), "database": ("postgres", "TLS-1201")}
     for scenario, (protocol, top) in expected.items():
         assert main(["check", *lab.command_line(scenario), "--format", "json", "--timeout", "2"]) == 1
         report = json.loads(capsys.readouterr().out)
