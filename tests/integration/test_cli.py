@@ -63,7 +63,7 @@ def test_garbage_pem_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_no_traceback_from_a_real_process() -> None:
-    result = run_cli("check", "ftp://nope")
+    result = run_cli("check", "gopher://nope")
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "Traceback" not in result.stderr

@@ -21,7 +21,7 @@ import pytest
 import tlsdoctor
 
 PACKAGE_DIR = Path(tlsdoctor.__file__).resolve().parent
-FACES = ("tlsdoctor.cli", "tlsdoctor.app", "tlsdoctor.render", "tlsdoctor.demo", "tlsdoctor.__main__")
+FACES = ("tlsdoctor.cli", "tlsdoctor.batch_cli", "tlsdoctor.app", "tlsdoctor.render", "tlsdoctor.demo", "tlsdoctor.__main__")
 FORBIDDEN = ("textual", "rich")
 
 

@@ -48,7 +48,7 @@ def test_kb_text_in_english_keeps_why(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_argparse_errors_are_translated_and_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--lang", "zh", "check"]) == 2
+    assert main(["--lang", "zh", "inspect"]) == 2  # --cert and --host are required
     err = capsys.readouterr().err
     assert "缺少以下参数" in err and "required" not in err and err.count("\n") == 1
 

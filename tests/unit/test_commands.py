@@ -61,6 +61,8 @@ def hostile_context(value: str) -> CommandContext:
         ca_file=value,
         expected_client_identity=value,
         client_identity=value,
+        client_format="jks",
+        client_alias=value,
     )
 
 
@@ -161,6 +163,8 @@ def test_every_placeholder_keeps_a_hostile_value_as_one_inert_word(name: str, va
         assert value in args[args.index("-d") + 1 :: 2]
     elif name == "port":
         assert args == ["443"]
+    elif name == "keystore_type":
+        assert args == ["JKS"]  # keytool's name for the store type, never from the user
     else:
         assert len(args) == 1
         if value and not value.startswith("-"):

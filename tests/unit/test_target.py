@@ -50,7 +50,7 @@ def test_default_port_option() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "  ", "http://example.com", "ftp://x", "exa mple.com", "example.com:0", "example.com:65536", "example.com:x",
+    ["", "  ", "http://example.com", "gopher://x", "exa mple.com", "example.com:0", "example.com:65536", "example.com:x",
      "[::1", "[example.com]:443", "[::1]x", "a:b:c", "-bad.example", "a..b", "*.example.com", "user@example.com",
      "example.com/path", "a\u202eb.example", "x" * 300 + ".com", "https://"],
 )

@@ -15,9 +15,8 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
-from tlsdoctor import __version__
 from tlsdoctor.argparse_i18n import translated_argparse
 from tlsdoctor.errors import MAX_INPUT_BYTES, BadInput
 from tlsdoctor.i18n import _, resolve_language, set_language
@@ -26,104 +25,7 @@ if TYPE_CHECKING:
     from tlsdoctor.diagnosis import Report
     from tlsdoctor.request import WalkOptions
 
-SUBCOMMANDS = ("check", "inspect", "explain", "kb", "demo", "csr")
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors are one line and exit 2."""
-
-    def error(self, message: str) -> NoReturn:
-        raise BadInput(f"{self.prog}: {message}")
-
-
-def _add_lang(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", help=_("output language: en or zh (default: LC_ALL / LANG, else en)"))
-
-
-def _add_walk_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--port", type=int, help=_("port (default 443, or the one in TARGET)"))
-    p.add_argument("--resolve", action="append", default=[], metavar="HOST:PORT:ADDR", help=_("connect to ADDR for HOST:PORT, as curl (repeatable)"))
-    p.add_argument("--nameserver", action="append", default=[], metavar="ADDR[:PORT]", help=_("ask this DNS server instead of the system's (repeatable)"))
-    p.add_argument("--hosts-file", default="/etc/hosts", metavar="PATH", help=_("hosts file to compare with DNS (default /etc/hosts)"))
-    p.add_argument("--ca", action="append", default=[], metavar="FILE", help=_("extra trust anchors (PEM), added to the system store"))
-    p.add_argument("--client-cert", metavar="FILE", help=_("client certificate: PEM (leaf, then its chain) or PKCS#12"))
-    p.add_argument("--client-key", metavar="FILE", help=_("client private key (PEM/DER); asked for its password if encrypted"))
-    p.add_argument("--client-key-password", metavar="PASSWORD", help=_("password of the key or PKCS#12 file"))
-    p.add_argument(
-        "--expect-client-identity",
-        metavar="NAME|GLOB|REGEX",
-        help=_(
-            "identity the server expects: an exact name (client-prod.example.com, CN=…, URI:spiffe://…), "
-            "a glob (client-*.example.com), or a regex (^CN=client-prod\\.example\\.com, or re:…)"
-        ),
-    )
-    p.add_argument(
-        "--client",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help=_(
-            "judge for these clients: curl, openssl, python, requests, node, java, go, chrome, firefox "
-            "(repeatable or comma-separated; default: all)"
-        ),
-    )
-    p.add_argument("--token", metavar="JWT", help=_("access token whose cnf x5t#S256 must match the client certificate (payload decoded only, never verified or printed)"))
-    p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help=_("bound on every network wait (default 5)"))
-    p.add_argument("--offline", action="store_true", help=_("do not fetch missing intermediates from AIA URLs"))
-    p.add_argument(
-        "--redact",
-        action="store_true",
-        help=_("replace names, organisations, addresses, serials and fingerprints with stable placeholders (screen sharing)"),
-    )
-    p.add_argument(
-        "--redact-legend", metavar="FILE", help=_("with --redact: write placeholder → real value to FILE (mode 600; keep it local)")
-    )
-    _add_lang(p)
-
-
-def _parser(command: str | None) -> argparse.ArgumentParser:
-    prog = f"tlsdoctor {command}" if command else "tlsdoctor"
-    p = _Parser(prog=prog, description=_("Find out why a TLS certificate does not match the name, and what to do about it."))
-    if command is None:
-        p.add_argument("target", nargs="?", help=_("host, host:port, [v6]:port or https:// URL; without it a form opens"))
-        _add_walk_options(p)
-        p.add_argument("--version", action="version", version=f"tlsdoctor {__version__}")
-        p.epilog = _("commands: {commands} (tlsdoctor COMMAND --help)").format(commands=", ".join(SUBCOMMANDS))
-    elif command == "check":
-        p.add_argument("target", help=_("host, host:port, [v6]:port or https:// URL"))
-        _add_walk_options(p)
-        p.add_argument("--format", choices=("text", "md", "json"), default="text", help=_("output format"))
-    elif command == "inspect":
-        p.add_argument("--cert", required=True, metavar="FILE", help=_("the certificate (PEM or DER; may hold the chain after it)"))
-        p.add_argument("--chain", metavar="FILE", help=_("intermediates (PEM)"))
-        p.add_argument("--ca", action="append", default=[], metavar="FILE", help=_("trust anchors (PEM)"))
-        p.add_argument("--host", required=True, metavar="NAME", help=_("the host name or IP the client asks for"))
-        p.add_argument("--at", metavar="ISO-8601", help=_("check validity at this time (default now)"))
-        p.add_argument("--system-store", action="store_true", help=_("also trust the system store"))
-        p.add_argument("--format", choices=("text", "md", "json"), default="text", help=_("output format"))
-        _add_lang(p)
-    elif command == "explain":
-        p.add_argument("text", nargs="*", help=_("the error text; '-' or nothing reads standard input"))
-        p.add_argument("--format", choices=("text", "md", "json"), default="text", help=_("output format"))
-        _add_lang(p)
-    elif command == "kb":
-        p.add_argument("id", nargs="?", help=_("entry id (TLS-1002) or slug; without it, all entries"))
-        p.add_argument("--format", choices=("text", "md", "json"), default="md", help=_("output format"))
-        _add_lang(p)
-    elif command == "demo":
-        p.add_argument("--list", action="store_true", help=_("print the scenarios and a one-shot report of each instead of opening the app"))
-        p.add_argument("--format", choices=("text", "md", "json"), default="text", help=_("with --list"))
-        _add_lang(p)
-    elif command == "csr":
-        p.add_argument("--key", required=True, metavar="FILE", help=_("your private key (read, never written or printed)"))
-        p.add_argument("--name", action="append", required=True, metavar="NAME", help=_("a name for the SAN: DNS name, IP, URI or e-mail (repeatable)"))
-        p.add_argument("--cn", metavar="CN", help=_("subject CN (default: the first DNS name)"))
-        p.add_argument("--out", default="client.csr", metavar="FILE", help=_("CSR file; san.cnf is written beside it"))
-        p.add_argument("--key-password", metavar="PASSWORD", help=_("password of the private key, if it is encrypted"))
-        p.add_argument("--force", action="store_true", help=_("overwrite existing files"))
-        _add_lang(p)
-    return p
-
+from tlsdoctor.cli_parser import SUBCOMMANDS, build_parser
 
 # --- option conversion ---------------------------------------------------------------
 
@@ -149,6 +51,8 @@ def walk_options(args: argparse.Namespace, lang: str) -> WalkOptions:
         offline=args.offline,
         lang=lang,
         clients=args.client,
+        starttls=args.starttls,
+        client_alias=args.alias,
     )
     warning = key_file_warning(options.client)
     if warning is not None:
@@ -191,8 +95,21 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
 
     from tlsdoctor.walk import run_walk  # lazy: start-up cost
 
+    if args.targets is not None:
+        if args.target is not None:
+            raise BadInput(_("give a TARGET or --targets FILE, not both"))
+        from tlsdoctor.batch_cli import run_targets  # lazy: start-up cost
+
+        return run_targets(args, lang, walk_options)
+    if args.target is None:
+        raise BadInput(_("tlsdoctor check: give a TARGET (or --targets FILE)"))
     options = walk_options(args, lang)
     report = asyncio.run(run_walk(options))
+    if args.format == "jsonl":
+        import json  # lazy: start-up cost
+
+        _print(json.dumps(report.to_json(), ensure_ascii=False, default=str))
+        return report.exit_code
     redact = args.redact or args.redact_legend is not None
     _print(render(report, args.format, redact=redact, legend=args.redact_legend, options=options))
     return report.exit_code
@@ -216,6 +133,10 @@ def cmd_inspect(args: argparse.Namespace, lang: str) -> int:
     from tlsdoctor.request import WalkOptions, read_input_file  # lazy: start-up cost
 
     cert = read_input_file(args.cert, "--cert file")
+    from tlsdoctor.probe.keystores import is_keystore, keystore_pem  # lazy: start-up cost
+
+    if is_keystore(cert):  # PKCS#12, JKS, JCEKS: the chosen entry's certificates (keys are never read out)
+        cert = keystore_pem(args.cert, cert, args.cert_password, args.alias, getpass.getpass if sys.stdin.isatty() else None)
     chain = read_input_file(args.chain, "--chain file") if args.chain else b""
     ca = b"".join(read_input_file(p, "--ca file") for p in args.ca)
     at = _parse_at(args.at) or dt.datetime.now(dt.UTC)
@@ -264,7 +185,9 @@ def cmd_explain(args: argparse.Namespace, lang: str) -> int:
         result = explain(text, total_chars=total, exact=exact)
     else:
         result = explain(" ".join(args.text))
-    diagnosis = diagnose(result.findings, None, lang=lang)
+    from tlsdoctor.explain.rules import CLIENT_PROTOCOLS  # lazy: start-up cost
+
+    diagnosis = diagnose(result.findings, None, lang=lang, protocol=CLIENT_PROTOCOLS.get(result.client or ""))
     report = Report(
         target=None,
         steps=(),
@@ -327,7 +250,7 @@ COMMANDS = {
 
 def _value_options() -> frozenset[str]:
     """The options of the top-level parser that take a value (so the word after them is not a command)."""
-    actions = _parser(None)._actions  # argparse has no public list of its actions
+    actions = build_parser(None)._actions  # argparse has no public list of its actions
     return frozenset(o for a in actions if a.nargs != 0 for o in a.option_strings)
 
 
@@ -378,7 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with translated_argparse():
             command, rest = split_command(argv)
-            args = _parser(command).parse_args(rest)
+            args = build_parser(command).parse_args(rest)
         lang = resolve_language(getattr(args, "lang", None))
         set_language(lang)
         handler = COMMANDS.get(command, cmd_app) if command else cmd_app

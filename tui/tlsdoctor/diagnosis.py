@@ -24,6 +24,7 @@ from tlsdoctor.summaries import step_summary
 if TYPE_CHECKING:
     from tlsdoctor.analysis.mtls import ExpectedIdentity
     from tlsdoctor.facts.client import ClientMaterial
+    from tlsdoctor.protocols import ProtocolChoice
     from tlsdoctor.target import Target
 
 
@@ -40,6 +41,8 @@ class Request(Protocol):
     def ca_files(self) -> tuple[str, ...]: ...
     @property
     def clients(self) -> tuple[str, ...]: ...
+    @property
+    def protocol(self) -> ProtocolChoice: ...
 
 
 @dataclass(frozen=True, repr=False)
@@ -117,6 +120,10 @@ def command_context(target: Target, steps: Sequence[StepResult], options: Reques
         ca_file=options.ca_files[0] if options.ca_files else None,
         expected_client_identity=expected.text if expected is not None else None,
         client_csr=expected.csr_names() if expected is not None else None,
+        protocol=options.protocol.name,
+        starttls=options.protocol.starttls,
+        client_format=client.source_format if client is not None else None,
+        client_alias=client.alias if client is not None else None,
     )
 
 

@@ -70,6 +70,8 @@ class Code(StrEnum):
     HANDSHAKE_FAILED = "handshake-failed"
     SNI_DEFAULT_CERT = "sni-default-cert"
     IP_DIVERGENT_CERTS = "ip-divergent-certs"
+    # added later (extend, never rename): the plaintext preamble before TLS (STARTTLS and kin)
+    STARTTLS_REFUSED = "starttls-refused"
     # names
     HOSTNAME_MISMATCH = "hostname-mismatch"
     WILDCARD_APEX = "wildcard-apex"
@@ -108,7 +110,7 @@ CODE_STEP: Mapping[Code, StepId] = MappingProxyType(
         **dict.fromkeys((Code.DNS_NXDOMAIN, Code.DNS_NO_ADDRESS, Code.DNS_TIMEOUT, Code.DNS_ERROR), StepId.DNS),
         Code.HOSTS_OVERRIDE: StepId.HOSTS,
         Code.HOSTS_UNREADABLE: StepId.HOSTS,
-        **dict.fromkeys((Code.CONNECT_REFUSED, Code.CONNECT_TIMEOUT, Code.NOT_TLS, Code.HANDSHAKE_FAILED, Code.SNI_DEFAULT_CERT, Code.IP_DIVERGENT_CERTS), StepId.FETCH),
+        **dict.fromkeys((Code.CONNECT_REFUSED, Code.CONNECT_TIMEOUT, Code.NOT_TLS, Code.HANDSHAKE_FAILED, Code.SNI_DEFAULT_CERT, Code.IP_DIVERGENT_CERTS, Code.STARTTLS_REFUSED), StepId.FETCH),
         **dict.fromkeys((Code.HOSTNAME_MISMATCH, Code.WILDCARD_APEX, Code.WILDCARD_DEPTH, Code.WILDCARD_PARTIAL, Code.CN_ONLY, Code.IP_NOT_IN_SAN, Code.CN_NOT_IN_SAN), StepId.NAMES),
         **dict.fromkeys((Code.CHAIN_INCOMPLETE, Code.CHAIN_ORDER, Code.CHAIN_UNTRUSTED, Code.SELF_SIGNED, Code.CERT_EXPIRED, Code.CERT_NOT_YET_VALID, Code.EKU_NO_SERVER_AUTH, Code.WEAK_KEY, Code.WEAK_SIGNATURE, Code.NAME_CONSTRAINTS), StepId.CHAIN),
         **{c: StepId.CLIENT for c in Code if c.value.startswith("mtls-")},

@@ -14,7 +14,7 @@ import datetime as dt
 import ipaddress
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tlsdoctor.analysis.clientset import parse_clients
 from tlsdoctor.analysis.mtls import ExpectedIdentity, parse_expected_identity
@@ -26,6 +26,7 @@ from tlsdoctor.i18n import _
 from tlsdoctor.probe.clientfiles import AskPassword, load_client_material
 from tlsdoctor.probe.files import read_user_file
 from tlsdoctor.probe.hosts import DEFAULT_HOSTS_FILE, check_hosts_file
+from tlsdoctor.protocols import NO_STARTTLS, STARTTLS_PROTOCOLS, ProtocolChoice, choose_protocol
 from tlsdoctor.target import Target, parse_port, parse_target, to_a_label
 
 MAX_TIMEOUT = 600.0  # seconds: the bound on every network wait may not be larger
@@ -58,12 +59,13 @@ class WalkOptions:
     use_system_store: bool = True
     lang: str = "en"
     clients: tuple[str, ...] = ()  # `--client`, as the names matrix spells them; empty: every client
+    protocol: ProtocolChoice = field(default_factory=ProtocolChoice)  # what is spoken before TLS (STARTTLS), and why
 
 
 class RequestError(BadInput):
     """Bad input in one field of the request; `field` is its CLI option name without `--`
     ("target", "port", "resolve", "nameserver", "hosts-file", "ca", "client-cert",
-    "client-key", "expect-client-identity", "token", "timeout", "client"), so a form can show it there."""
+    "client-key", "expect-client-identity", "token", "timeout", "client", "starttls"), so a form can show it there."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -143,6 +145,8 @@ def build_request(
     use_system_store: bool = True,
     lang: str = "en",
     clients: Sequence[str] = (),
+    starttls: str | None = None,
+    client_alias: str | None = None,
 ) -> WalkOptions:
     """Plain values (as typed on the command line or in the form) → checked WalkOptions.
 
@@ -160,13 +164,16 @@ def build_request(
         raise RequestError("timeout", _("--timeout must be between 0 and {max:g} seconds").format(max=MAX_TIMEOUT))
     with _field("target"):
         parsed = parse_target(target, port_number)
+    protocol = parse_starttls(starttls, parsed)
     with _field("ca"):
         for path in ca_files:
             read_input_file(path, "--ca file")
     client = None
     if client_cert:
         with _field("client-cert"):
-            client = load_client_material(client_cert, client_key, client_key_password, ask_password=ask_password)
+            client = load_client_material(
+                client_cert, client_key, client_key_password, ask_password=ask_password, alias=client_alias
+            )
     elif client_key:
         raise RequestError("client-key", _("--client-key needs --client-cert"))
     expected = None
@@ -200,7 +207,17 @@ def build_request(
         use_system_store=use_system_store,
         lang=lang,
         clients=asked,
+        protocol=protocol,
     )
+
+
+def parse_starttls(option: str | None, target: Target) -> ProtocolChoice:
+    """`--starttls PROTO|none` (or the form's choice) with the target's scheme and port → what the walk speaks."""
+    value = option.strip().lower() if option is not None and option.strip() else None
+    if value is not None and value not in (*STARTTLS_PROTOCOLS, NO_STARTTLS):
+        choices = ", ".join((*STARTTLS_PROTOCOLS, NO_STARTTLS))
+        raise RequestError("starttls", _("--starttls {value!r}: use one of {choices}").format(value=option, choices=choices))
+    return choose_protocol(target.port, target.scheme, value)
 
 
 def key_file_warning(client: ClientMaterial | None) -> str | None:

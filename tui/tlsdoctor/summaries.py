@@ -14,6 +14,7 @@ from types import MappingProxyType
 from tlsdoctor.facts.steps import StepResult
 from tlsdoctor.findings import Code, StepId, StepStatus
 from tlsdoctor.i18n import N_, _
+from tlsdoctor.protocols import ProtocolChoice
 from tlsdoctor.untrusted import inert
 
 FINDING_TITLES: Mapping[Code, str] = MappingProxyType(
@@ -31,6 +32,7 @@ FINDING_TITLES: Mapping[Code, str] = MappingProxyType(
         Code.HANDSHAKE_FAILED: N_("The TLS handshake failed."),
         Code.SNI_DEFAULT_CERT: N_("Without the right SNI the server presents a different (default) certificate."),
         Code.IP_DIVERGENT_CERTS: N_("The addresses of this name present different certificates."),
+        Code.STARTTLS_REFUSED: N_("The server did not let TLS start: its STARTTLS (or equivalent) answer was not a go-ahead."),
         Code.HOSTNAME_MISMATCH: N_("The certificate does not cover the host name."),
         Code.WILDCARD_APEX: N_("A wildcard does not cover the bare domain (apex)."),
         Code.WILDCARD_DEPTH: N_("A wildcard covers exactly one label, not several."),
@@ -78,6 +80,22 @@ def finding_title(code: Code) -> str:
     return _(FINDING_TITLES[code])
 
 
+_STARTTLS_SOURCES: Mapping[str, str] = MappingProxyType(
+    {
+        "port": N_("{protocol} with STARTTLS first (port {port} is its well-known port; --starttls none to skip it)"),
+        "url": N_("{protocol} with STARTTLS first (from the URL scheme)"),
+        "option": N_("{protocol} with STARTTLS first (--starttls)"),
+    }
+)
+
+
+def protocol_summary(protocol: ProtocolChoice, port: int) -> str:
+    """What is spoken before TLS and why, in one translated phrase (the target step says it)."""
+    if protocol.starttls is not None:
+        return _(_STARTTLS_SOURCES.get(protocol.source, _STARTTLS_SOURCES["option"])).format(protocol=protocol.label, port=port)
+    return _("{protocol}: TLS from the first byte").format(protocol=protocol.label)
+
+
 def step_summary(result: StepResult) -> str:
     """One translated line per step: what a person needs from it at a glance.
 
@@ -90,7 +108,9 @@ def step_summary(result: StepResult) -> str:
     step = result.step
     if step is StepId.TARGET:
         t = data.target
-        return _("{host} port {port}, SNI {sni}").format(host=t.display_host, port=t.port, sni=data.sni or _("none"))
+        line = _("{host} port {port}, SNI {sni}").format(host=t.display_host, port=t.port, sni=data.sni or _("none"))
+        protocol = getattr(data, "protocol", None)
+        return line if protocol is None or protocol.source == "default" else line + "; " + protocol_summary(protocol, t.port)
     if step is StepId.DNS:
         if data.addresses:
             return _("{name} → {addresses}").format(name=data.name, addresses=", ".join(data.addresses))

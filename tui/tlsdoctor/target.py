@@ -1,22 +1,25 @@
 """Parse what the user typed into the one thing every step checks: a `Target`.
 
 Accepted: `host`, `host:port`, `[v6]`, `[v6]:port`, a bare IPv4/IPv6 literal,
-and `https://host[:port][/path]` URLs. Host names go through IDNA (UTS #46) to
+and URLs: `https://host[:port][/path]` and the schemes of `tlsdoctor.protocols`
+(`smtp://`, `imap://`, `postgres://`, … with their default ports). Host names go through IDNA (UTS #46) to
 their A-label form; the U-label is kept for display. Anything else raises
 `BadInput` with one line that says what is wrong. Pure: no I/O.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import idna
 
 from tlsdoctor.errors import BadInput
 from tlsdoctor.i18n import _
+from tlsdoctor.protocols import SCHEMES
 
 DEFAULT_PORT = 443
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -37,6 +40,9 @@ class Target:
     port: int
     is_ip: bool
     trailing_dot: bool = False
+    # The URL scheme the user wrote ("smtp", "postgresql", …; None without a URL): how to speak to the
+    # target, not which target it is, so two Targets of the same host and port stay equal.
+    scheme: str | None = field(default=None, compare=False)
 
     @property
     def sni(self) -> str | None:
@@ -101,6 +107,13 @@ def to_u_label(ascii_name: str) -> str:
 
 def parse_target(text: str, default_port: int | None = None) -> Target:
     """Turn user input into a Target, or raise BadInput with a one-line reason."""
+    parsed = _parse_target(text, default_port)
+    if parsed.scheme is None and "://" in text:
+        return dataclasses.replace(parsed, scheme=urlsplit(text.strip()).scheme.lower())
+    return parsed
+
+
+def _parse_target(text: str, default_port: int | None) -> Target:
     original = text
     text = text.strip()
     if not text:
@@ -108,11 +121,16 @@ def parse_target(text: str, default_port: int | None = None) -> Target:
     port = default_port if default_port is not None else DEFAULT_PORT
     host: str
     explicit_port: str | None = None
+    scheme: str | None = None
 
     if "://" in text:
         parts = urlsplit(text)
-        if parts.scheme.lower() != "https":
-            raise BadInput(_("unsupported URL scheme {scheme!r} in {original!r}: only https:// URLs").format(scheme=parts.scheme, original=original))
+        scheme = parts.scheme.lower()
+        if scheme not in SCHEMES:
+            known = ", ".join(f"{name}://" for name in SCHEMES)
+            raise BadInput(_("unsupported URL scheme {scheme!r} in {original!r}: use one of {known}").format(scheme=parts.scheme, original=original, known=known))
+        if default_port is None:
+            port = SCHEMES[scheme].default_port
         netloc = parts.netloc.rsplit("@", 1)[-1]
         text = netloc
         if not text:

@@ -49,6 +49,7 @@ from tlsdoctor.probe.hosts import read_hosts_file
 from tlsdoctor.probe.mtls import handshake_for_material
 from tlsdoctor.probe.tls import ALL_MODES, fetch_all
 from tlsdoctor.probe.truststore import load_trust_anchors
+from tlsdoctor.protocols import ProtocolChoice
 from tlsdoctor.request import ResolvePin, WalkOptions
 from tlsdoctor.target import Target
 
@@ -64,11 +65,13 @@ class TargetView:
     target: Target
     sni: str | None
     resolves: tuple[ResolvePin, ...] = ()
+    protocol: ProtocolChoice = field(default_factory=ProtocolChoice)  # what is spoken before TLS, and why
 
     def to_json(self) -> dict[str, Any]:
         data = self.target.to_json()
         data["sni"] = self.sni
         data["resolve"] = [f"{p.host}:{p.port}:{p.address}" for p in self.resolves]
+        data["protocol"] = self.protocol.to_json()
         return data
 
 
@@ -151,6 +154,7 @@ class _Fetcher:
             fetch_all(
                 tuple(addresses), target.port, target.sni, self.options.timeout,
                 modes=modes, max_parallel=MAX_PARALLEL, skip_dead=True, progress=progress,
+                preamble=self.options.protocol.starttls,
             )
         )  # fmt: skip
         task.add_done_callback(lambda _task: self.queue.put_nowait(None))
@@ -211,7 +215,7 @@ async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]
     # 1 target
     yield StepStarted(StepId.TARGET)
     timer = _Timer()
-    yield finish(_result(StepId.TARGET, TargetView(target, target.sni, options.resolves), (), timer))
+    yield finish(_result(StepId.TARGET, TargetView(target, target.sni, options.resolves, options.protocol), (), timer))
 
     # The client's road is known before DNS: a --resolve pin, or a hosts line for the name.
     # A pinned address does not wait for DNS: its handshakes start now, beside the lookup.
@@ -341,7 +345,11 @@ async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]
         handshake = None
         address = primary.address if primary is not None else (used[0] if used else None)
         if address is not None:
-            handshake = await handshake_for_material(address, target.port, target.sni, options.timeout, options.client)
+            protocol = options.protocol
+            handshake = await handshake_for_material(
+                address, target.port, target.sni, options.timeout, options.client,
+                http=protocol.name == "https" and protocol.starttls is None, preamble=protocol.starttls,
+            )
         client_view = options.client.view() if options.client is not None else None
         client = analyse_client(client_view, expected=options.expected_identity, token=options.token, at=at, handshake=handshake)
         yield finish(_result(StepId.CLIENT, client, client.findings, timer))

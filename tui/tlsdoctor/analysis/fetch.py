@@ -25,8 +25,9 @@ _FAULT_CODES: dict[FetchError, Code] = {
     FetchError.NOT_TLS: Code.NOT_TLS,
     FetchError.RESET: Code.HANDSHAKE_FAILED,
     FetchError.HANDSHAKE: Code.HANDSHAKE_FAILED,
+    FetchError.STARTTLS_REFUSED: Code.STARTTLS_REFUSED,
 }
-_FAULT_ORDER = (Code.CONNECT_REFUSED, Code.CONNECT_TIMEOUT, Code.NOT_TLS, Code.HANDSHAKE_FAILED)
+_FAULT_ORDER = (Code.CONNECT_REFUSED, Code.CONNECT_TIMEOUT, Code.STARTTLS_REFUSED, Code.NOT_TLS, Code.HANDSHAKE_FAILED)
 
 # OpenSSL's default limit on the certificate list a client accepts (SSL_CTX_set_max_cert_list:
 # 100 kB). Clients built on OpenSSL (curl, Python, Node, git, wget) refuse a larger one with
@@ -161,6 +162,9 @@ def _fault_findings(handshakes: tuple[Handshake, ...]) -> list[Finding]:
         alerts = sorted({h.alert for h in failed if h.alert is not None})
         if alerts:
             evidence["alerts"] = alerts
+        if code is Code.STARTTLS_REFUSED:  # the server's own words, one line, as it said them
+            first = failed[0]
+            evidence.update(protocol=first.starttls, reason=f"starttls-{first.starttls_reason}", server_said=first.error_detail)
         findings.append(Finding(code, severity, evidence))
     return findings
 
@@ -182,6 +186,10 @@ def attempt_reason(handshake: Handshake) -> dict[str, Any]:
         out.update(reason="protocol-version", offered_versions=list(OFFERED_VERSIONS))
     elif "excessive message size" in detail:
         out.update(reason="message-too-large", client_limit_bytes=CLIENT_CERT_LIST_LIMIT)
+    elif handshake.error is FetchError.STARTTLS_REFUSED:
+        out.update(reason=f"starttls-{handshake.starttls_reason}", protocol=handshake.starttls)
+    elif handshake.error is FetchError.TIMEOUT and handshake.phase == "preamble":
+        out.update(reason="starttls-no-answer", protocol=handshake.starttls)
     elif handshake.error is FetchError.TIMEOUT:
         out["reason"] = "no-answer-in-time"
     elif handshake.alert is not None:

@@ -36,9 +36,10 @@ class ClientMaterial:
     key: object = field(repr=False)  # a cryptography private key object
     source: str  # "client.pem (PEM)", "client.p12 (PKCS#12)": for display
     cert_path: str
-    source_format: str  # "pem" | "der" | "pkcs12"
+    source_format: str  # "pem" | "der" | "pkcs12" | "jks" | "jceks"
     key_path: str  # the file the key came from (may equal cert_path)
     key_file_mode: int | None  # st_mode & 0o777 of key_path, for a "readable by others" warning
+    alias: str | None = None  # the keystore entry used (PKCS#12, JKS, JCEKS), for keytool commands
 
     @property
     def key_matches(self) -> bool:

@@ -28,6 +28,7 @@ class FetchError(StrEnum):
     NOT_TLS = "not-tls"  # the peer spoke something else (HTTP, SSH, garbage)
     RESET = "reset"  # the peer closed or reset the connection mid-handshake
     HANDSHAKE = "handshake"  # a TLS-level failure (alert received, protocol error)
+    STARTTLS_REFUSED = "starttls-refused"  # the plaintext preamble did not let TLS start (error_detail: the server's words)
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,9 @@ class Handshake:
     http_body_excerpt: str | None = None  # first bytes of the body, decoded leniently
     # Added by the implementation (defaults keep the contract):
     bytes_after_handshake: int = 0  # application bytes read after the handshake
-    phase: str | None = None  # where it ended badly: "connect", "handshake", "read"
+    phase: str | None = None  # where it ended badly: "connect", "preamble", "handshake", "read"
+    starttls: str | None = None  # the protocol spoken before TLS ("smtp", "postgres", …), None: TLS at once
+    starttls_reason: str | None = None  # a refused preamble: not-offered, refused, unexpected-reply, closed, tls-at-once
 
     @property
     def leaf_der(self) -> bytes | None:
@@ -133,6 +136,8 @@ class Handshake:
             "http_reason": self.http_reason,
             "http_body_excerpt": self.http_body_excerpt,
             "bytes_after_handshake": self.bytes_after_handshake,
+            "starttls": self.starttls,
+            "starttls_reason": self.starttls_reason,
         }
 
 

@@ -17,6 +17,7 @@ import shlex
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+KEYSTORE_TYPES: Mapping[str, str] = {"jks": "JKS", "jceks": "JCEKS", "pkcs12": "PKCS12"}  # keytool's -storetype names
 # `{name}` in a template; the names are the keys of PLACEHOLDERS.
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -38,6 +39,12 @@ class CommandContext:
     # `-subj` and `subjectAltName=` of a request for the expected identity, derived from the parsed
     # identity (None for a glob or a regex: the stand-in then says which name to put)
     client_csr: tuple[str, str] | None = None
+    # Added later: the protocol spoken (tlsdoctor.protocols: "https", "smtp", "ldaps", …), its STARTTLS
+    # preamble if any, and a client certificate from a keystore (its format and entry alias).
+    protocol: str = "https"
+    starttls: str | None = None
+    client_format: str | None = None
+    client_alias: str | None = None
 
 
 def _path(value: str | os.PathLike[str] | None) -> str | None:
@@ -148,6 +155,9 @@ PLACEHOLDERS: Mapping[str, tuple[Getter, StandIn]] = {
     "ca_file": (lambda c: _path(c.ca_file), "<ca-file.pem>"),
     "expected_identity": (lambda c: c.expected_client_identity, "<expected-identity>"),
     "client_identity": (lambda c: c.client_identity, "<client-identity>"),
+    "keystore": (lambda c: _path(c.client_cert) if c.client_format in KEYSTORE_TYPES else None, "<client.jks>"),
+    "keystore_type": (lambda c: KEYSTORE_TYPES.get(c.client_format or ""), "<JKS>"),
+    "alias": (lambda c: c.client_alias, "<alias>"),
     "client_subject": (
         lambda c: c.client_csr[0] if c.client_csr else _which("/CN=", c.expected_client_identity),
         "/CN=<expected-identity>",
@@ -156,7 +166,30 @@ PLACEHOLDERS: Mapping[str, tuple[Getter, StandIn]] = {
         lambda c: c.client_csr[1] if c.client_csr else _which("subjectAltName=DNS:", c.expected_client_identity),
         "subjectAltName=DNS:<expected-identity>",
     ),
+    # keytool's -ext form of the same name (`SAN=dns:…`)
+    "keytool_san": (
+        lambda c: "SAN=dns:" + c.client_csr[1].split("DNS:", 1)[1]
+        if c.client_csr and "DNS:" in c.client_csr[1]
+        else _which("SAN=dns:", c.expected_client_identity),
+        "SAN=dns:<expected-identity>",
+    ),
 }
+
+_S_CLIENT = re.compile(r"\bopenssl s_client\b")
+
+
+def for_protocol(command: str, ctx: CommandContext | None) -> str:
+    """A rendered command adapted to the protocol spoken: `openssl s_client` gets `-starttls PROTO`;
+    a command that speaks HTTP (an https:// URL) is dropped ("") for a target that does not speak HTTP."""
+    if ctx is None or (ctx.protocol == "https" and ctx.starttls is None):
+        return command
+    if "https://" in command:
+        return ""
+    if ctx.starttls is not None:
+        flag = f"openssl s_client -starttls {shlex.quote(ctx.starttls)}"
+        return _S_CLIENT.sub(flag, command, count=1)
+    return command
+
 
 # What `kb` shows: the seed's example names, so a page reads like the seed.
 EXAMPLE_CONTEXT = CommandContext(
@@ -190,4 +223,4 @@ def render_command(template: str, ctx: CommandContext | None) -> str:
             return " ".join(shlex.quote(v) for v in value)
         return shlex.quote(value)
 
-    return PLACEHOLDER.sub(fill, template)
+    return for_protocol(PLACEHOLDER.sub(fill, template), ctx)

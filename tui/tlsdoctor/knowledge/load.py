@@ -102,6 +102,8 @@ EntryData = TypedDict(
         "causes": NotRequired[list[TextData]],
         "steps": NotRequired[list[StepData]],
         "prevention": NotRequired[list[TextData]],
+        "protocols": NotRequired[list[str]],
+        "client_formats": NotRequired[list[str]],
     },
 )
 
@@ -177,6 +179,8 @@ def build_entry(d: EntryData) -> Entry:
         causes=_texts(d.get("causes", [])),
         steps=tuple(FixStep(_text(s["text"]), tuple(s.get("commands", []))) for s in d.get("steps", [])),
         prevention=_texts(d.get("prevention", [])),
+        protocols=frozenset(d.get("protocols", [])),
+        client_formats=frozenset(d.get("client_formats", [])),
     )
 
 

@@ -111,6 +111,15 @@ class Entry:
     def rates_estimated(self) -> bool:
         """True unless every rate of the entry is a recorded figure of its seed."""
         return self.rates_source != "seed"
+    # Added later: the entry ranks only for these protocols / client-certificate formats (empty: always).
+    protocols: frozenset[str] = frozenset()
+    client_formats: frozenset[str] = frozenset()
+
+    def applies(self, protocol: str | None, client_format: str | None) -> bool:
+        """Whether this entry speaks to a walk over `protocol` with a client certificate of `client_format`."""
+        if self.protocols and protocol not in self.protocols:
+            return False
+        return not self.client_formats or client_format in self.client_formats
 
     @property
     def quality(self) -> float:

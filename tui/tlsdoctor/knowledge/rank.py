@@ -157,7 +157,7 @@ def diagnosis_for(
         fix_rate=entry.fix_rate,
         confidence=entry.confidence,
         workarounds=tuple(
-            RenderedWorkaround(w.rank, w.success_rate, w.text.get(lang), tuple(render_command(t, ctx) for t in w.commands))
+            RenderedWorkaround(w.rank, w.success_rate, w.text.get(lang), tuple(c for t in w.commands if (c := render_command(t, ctx))))
             for w in entry.workarounds
         ),
         dead_ends=_dead_ends(entry, frozenset(because) if found is None else found, lang),
@@ -171,8 +171,13 @@ def diagnose(
     *,
     lang: str = "en",
     kb: KnowledgeBase | None = None,
+    protocol: str | None = None,
 ) -> tuple[Diagnosis, ...]:
-    """Findings → ranked entries (best first, ties by id). Info-only input gives nothing."""
+    """Findings → ranked entries (best first, ties by id). Info-only input gives nothing.
+
+    Entries written for some protocols or client formats only rank when `ctx`
+    says so (or, without a context, `protocol`: what `explain` read from the client).
+    """
     check_lang(lang)
     if not any(f.severity in (Severity.ERROR, Severity.WARNING) for f in findings):
         return ()
@@ -182,7 +187,11 @@ def diagnose(
             severities[f.code] = f.severity
     found = frozenset(severities)
     scored = []
+    protocol = ctx.protocol if ctx is not None else protocol
+    client_format = ctx.client_format if ctx is not None else None
     for entry in (kb or load_knowledge()).entries:
+        if not entry.applies(protocol, client_format):
+            continue
         score, matched = score_entry(entry, severities)
         if not matched or all(severities[c] is Severity.INFO for c in matched):
             continue

@@ -23,6 +23,7 @@ from tlsdoctor.i18n import N_
 from tlsdoctor.lab import certs
 from tlsdoctor.lab.aia_server import AiaServer
 from tlsdoctor.lab.dns_server import DnsServer
+from tlsdoctor.lab.starttls import Offer, PostgresServer, SmtpServer
 from tlsdoctor.lab.tcp import BlackHoleServer, LoopbackServer, start_on_same_port
 from tlsdoctor.lab.tls_server import (
     ClientAuth,
@@ -59,6 +60,7 @@ class Scenario:
     expect: tuple[str, ...]  # finding codes a TLS expert would name (empty: healthy)
     addresses: tuple[str, ...]  # what DNS answers
     client: ClientSetup | None = None  # mTLS scenarios: the certificate the client presents
+    scheme: str = ""  # a URL scheme that picks the protocol ("smtp", "postgres", …); "" for plain host:port
 
 
 def _a(n: int) -> str:
@@ -103,6 +105,9 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario("black-hole", f"hole.{ZONE}", N_("Black hole"), N_("The server accepts the connection and never answers."), ("connect-timeout",), (_a(28),)),
     Scenario("hostile-text", f"hostile.{ZONE}", N_("Hostile text"), N_("The certificate's subject holds markup and control characters."), ("hostname-mismatch",), (_a(29),)),
+    Scenario("mail", f"smtp.{ZONE}", N_("Mail relay (SMTP STARTTLS)"), N_("The relay's certificate names its own host, not the name clients send mail to."), ("hostname-mismatch",), (_a(30),), scheme="smtp"),
+    Scenario("mail-no-tls", f"relay.{ZONE}", N_("Mail relay without TLS"), N_("The relay answers STARTTLS with 454 TLS not available."), ("starttls-refused",), (_a(31),), scheme="smtp"),
+    Scenario("database", f"db.{ZONE}", N_("Database (PostgreSQL)"), N_("The certificate was issued for the old primary; clients connect with sslmode=verify-full."), ("hostname-mismatch",), (_a(32),), scheme="postgres"),
 )
 SCENARIO_IDS = tuple(s.id for s in SCENARIOS)
 HOSTS_OVERRIDE_ADDRESS = _a(24)
@@ -124,6 +129,8 @@ class Running:
 
     @property
     def target(self) -> str:
+        if self.scenario.scheme:
+            return f"{self.scenario.scheme}://{_ascii(self.scenario.host)}:{self.port}"
         return f"{self.scenario.host}:{self.port}"
 
 
@@ -290,6 +297,12 @@ class Lab:
             case "hostile-text":
                 leaf = self.pki.leaf(dns=[f"other.{ZONE}"], cn=HOSTILE_CN, org="[b]Evil[/b] Corp\u200f")
                 return [TlsServer(ok(leaf), address=addr)]
+            case "mail":
+                return [SmtpServer(ok(self._leaf(f"mx1.{ZONE}")), address=addr, name=f"mx1.{ZONE}")]
+            case "mail-no-tls":
+                return [SmtpServer(ok(self._leaf(s.host)), address=addr, name=s.host, offer=Offer.REFUSE)]
+            case "database":
+                return [PostgresServer(ok(self._leaf(f"db-old-primary.{ZONE}")), address=addr)]
         raise KeyError(s.id)
 
     def client_files(

@@ -15,13 +15,12 @@ from collections.abc import Callable
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
-from cryptography.hazmat.primitives.serialization import pkcs12
 
 from tlsdoctor.errors import BadInput
 from tlsdoctor.facts.client import ClientMaterial
 from tlsdoctor.i18n import _
 from tlsdoctor.probe.files import read_user_file
+from tlsdoctor.probe.keystores import choose_entry, is_keystore, load_keystore
 
 AskPassword = Callable[[str], str]
 
@@ -94,44 +93,19 @@ def load_private_key(
         raise BadInput(_("{path} holds a private key tlsdoctor cannot use").format(path=path)) from None
 
 
-_Pkcs12 = tuple[PrivateKeyTypes | None, x509.Certificate | None, list[x509.Certificate]]
-
-
-def _load_pkcs12(path: str, data: bytes, password: str | None, ask_password: AskPassword | None) -> _Pkcs12:
-    attempts: list[bytes | None] = [_password_bytes(password)] if password is not None else [None, b""]
-    for attempt in attempts:
-        try:
-            return pkcs12.load_key_and_certificates(data, attempt)
-        except (ValueError, TypeError):
-            continue
-    if password is None and ask_password is not None:
-        asked = ask_password(_("Password for {path}: ").format(path=path))
-        try:
-            return pkcs12.load_key_and_certificates(data, _password_bytes(asked))
-        except (ValueError, TypeError):
-            raise BadInput(_("wrong password for PKCS#12 file {path}").format(path=path)) from None
-    if password is not None:
-        raise BadInput(
-            _("cannot read {path}: not a PEM, DER or PKCS#12 certificate, or the password is wrong").format(path=path)
-        )
-    raise BadInput(
-        _(
-            "cannot read {path}: not a PEM, DER or PKCS#12 certificate (a protected PKCS#12 file needs its password)"
-        ).format(path=path)
-    )
-
-
 def load_client_material(
     cert_path: str,
     key_path: str | None,
     password: str | None,
     *,
     ask_password: AskPassword | None = None,
+    alias: str | None = None,
 ) -> ClientMaterial:
     """Load `--client-cert` (+ `--client-key`, `--client-key-password`).
 
     The certificate file is PEM (leaf first, then its chain, optionally with
-    the key), DER (one certificate) or PKCS#12 (cert, chain and key). Without
+    the key), DER (one certificate) or a keystore (PKCS#12, JKS, JCEKS: cert,
+    chain and key; `alias` picks the entry when it holds several). Without
     `key_path` the key comes from the same file. An encrypted key without a
     password calls `ask_password(prompt)` (the CLI passes getpass.getpass).
     """
@@ -154,27 +128,24 @@ def load_client_material(
                     _("no private key in {path}: give the key file with --client-key").format(path=cert_path)
                 )
             key = load_private_key(cert_path, block.group(0), password, ask_password)
+    elif is_keystore(data):  # PKCS#12, JKS or JCEKS (probe.keystores): one entry, chosen by --alias when several
+        store = load_keystore(cert_path, data, password, ask_password)
+        entry = choose_entry(store, alias, need_key=key_path is None)
+        leaf, chain, fmt, key, alias = entry.chain[0], entry.chain[1:], store.store_type, entry.key, entry.alias
     else:
+        if alias is not None:
+            raise BadInput(_("--alias is for keystores; {path} is a certificate file").format(path=cert_path))
         try:
             leaf, chain, fmt = x509.load_der_x509_certificate(data), (), "der"
         except ValueError:
-            p12_key, p12_cert, p12_extra = _load_pkcs12(cert_path, data, password, ask_password)
-            if p12_cert is None:
-                raise BadInput(_("PKCS#12 file {path} holds no certificate").format(path=cert_path)) from None
-            leaf, chain, fmt = p12_cert, tuple(p12_extra or ()), "pkcs12"
-            if key_path is None:
-                if p12_key is None:
-                    raise BadInput(
-                        _("PKCS#12 file {path} holds no private key: give it with --client-key").format(path=cert_path)
-                    ) from None
-                key = p12_key
+            raise BadInput(_("{path} holds a certificate that cannot be parsed").format(path=cert_path)) from None
         if key_path is None and key is None:
             raise BadInput(_("no private key in {path}: give the key file with --client-key").format(path=cert_path))
 
     if key_path is not None:
         key = load_private_key(key_path, _read(key_path, _("client key")), password, ask_password)
         key_from = key_path
-    names = {"pem": "PEM", "der": "DER", "pkcs12": "PKCS#12"}
+    names = {"pem": "PEM", "der": "DER", "pkcs12": "PKCS#12", "jks": "JKS", "jceks": "JCEKS"}
     return ClientMaterial(
         leaf=leaf,
         chain=chain,
@@ -184,6 +155,7 @@ def load_client_material(
         source_format=fmt,
         key_path=key_from,
         key_file_mode=_mode(key_from),
+        alias=alias,
     )
 
 

@@ -12,6 +12,8 @@ from tlsdoctor.facts.client import ClientMaterial
 from tlsdoctor.facts.tls import ClientCredentials, Handshake, SniMode
 from tlsdoctor.probe.tls import fetch
 
+PREAMBLE_READ_WINDOW = 1.0  # seconds read after a handshake that is not HTTP (see handshake_with_client)
+
 
 async def handshake_with_client(
     address: str,
@@ -21,12 +23,17 @@ async def handshake_with_client(
     credentials: ClientCredentials | None,
     *,
     http: bool = True,
+    preamble: str | None = None,
 ) -> Handshake:
     """Connect to `address:port` with SNI `server_name` (None: no SNI) presenting `credentials`.
 
     `credentials=None` shows what the server does to a client without a
     certificate (requires one? which CAs does it accept?). With `http`, a
     `GET /` with `Host: server_name` (or the address) follows the handshake.
+    Without `http` (mail, directory, database servers; a STARTTLS `preamble`
+    first) nothing is sent after the handshake and the read window is one
+    second: a TLS 1.3 rejection arrives within one round trip, and a server that
+    accepted us waits for our next command or greets once.
     """
     mode = SniMode.SNI if server_name else SniMode.NO_SNI
     return await fetch(
@@ -38,6 +45,8 @@ async def handshake_with_client(
         client=credentials,
         read_after_handshake=True,
         http_host=(server_name or address) if http else None,
+        read_window=None if http else min(timeout, PREAMBLE_READ_WINDOW),
+        preamble=preamble,
     )
 
 
@@ -49,6 +58,7 @@ async def handshake_for_material(
     material: ClientMaterial | None,
     *,
     http: bool = True,
+    preamble: str | None = None,
 ) -> Handshake | None:
     """Like `handshake_with_client`, but never connects with a key that does not match the
     certificate (returns None: `mtls-key-mismatch` is already known, and the TLS library
@@ -56,7 +66,7 @@ async def handshake_for_material(
     if material is not None and not material.key_matches:
         return None
     credentials = material.to_credentials() if material is not None else None
-    return await handshake_with_client(address, port, server_name, timeout, credentials, http=http)
+    return await handshake_with_client(address, port, server_name, timeout, credentials, http=http, preamble=preamble)
 
 
 __all__ = ["handshake_for_material", "handshake_with_client"]

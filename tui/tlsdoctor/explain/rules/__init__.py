@@ -19,16 +19,19 @@ from tlsdoctor.explain.rules.hints import HINT_RULES
 from tlsdoctor.explain.rules.mtls import MTLS_RULES
 from tlsdoctor.explain.rules.names import NAME_RULES
 from tlsdoctor.explain.rules.policy import POLICY_RULES
+from tlsdoctor.explain.rules.protocols import CLIENT_PROTOCOLS, PROTOCOL_RULES
 from tlsdoctor.explain.rules.transport import TRANSPORT_RULES
 
 RULES: tuple[Rule, ...] = (
-    *NAME_RULES, *CHAIN_RULES, *POLICY_RULES, *ALERT_RULES, *MTLS_RULES, *TRANSPORT_RULES, *HINT_RULES
+    *NAME_RULES, *CHAIN_RULES, *POLICY_RULES, *ALERT_RULES, *MTLS_RULES, *TRANSPORT_RULES, *HINT_RULES,
+    *PROTOCOL_RULES,
 )
 
 __all__ = [
     "CLIENT_CERT_CONTEXT",
     "CLIENT_MARKERS",
     "CLIENT_ORDER",
+    "CLIENT_PROTOCOLS",
     "RULES",
     "RULE_CLIENT_RANK",
     "ClientMarker",

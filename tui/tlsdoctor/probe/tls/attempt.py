@@ -38,6 +38,7 @@ from tlsdoctor.probe.tls.faults import (
     ssl_error_text,
     timeout_text,
 )
+from tlsdoctor.probe.tls.preamble import PreambleRefused, SocketChannel, run_preamble
 
 _READ_LIMIT = 64 * 1024
 _BODY_EXCERPT = 200
@@ -67,8 +68,11 @@ class Attempt:
         read_after_handshake: bool,
         http_host: str | None,
         read_window: float | None = None,
+        preamble: str | None = None,
     ) -> None:
         self.address = address
+        self.server_name = server_name
+        self.preamble = preamble  # a STARTTLS protocol spoken before the handshake (probe.tls.preamble)
         self.port = port
         self.sni_mode = sni_mode
         self.sent_name = sni_to_send(server_name, sni_mode)
@@ -268,9 +272,17 @@ class Attempt:
                 self.result.update(error=FetchError.HANDSHAKE, error_detail=str(exc), phase="connect")
                 return self._finish(ok=False)
             self._connect()
+            leftover = b""
+            if self.preamble is not None:
+                phase = "preamble"
+                assert self.sock is not None
+                leftover = run_preamble(self.preamble, SocketChannel(self.sock, self._remaining), self.server_name)
             phase = "handshake"
             self.conn = SSL.Connection(ctx, None)
             self.conn.set_connect_state()
+            if leftover:  # sent right after the go-ahead: it belongs to TLS
+                self.first_bytes = leftover[:16]
+                self.conn.bio_write(leftover)
             if self.sent_name is not None:
                 self.conn.set_tlsext_host_name(ascii_name(self.sent_name))
             self._handshake()
@@ -279,6 +291,8 @@ class Attempt:
                 phase = "read"
                 self._read()
             return self._finish(ok=True)
+        except PreambleRefused as exc:
+            self.result.update(error=FetchError.STARTTLS_REFUSED, error_detail=exc.said, phase=phase, starttls_reason=exc.reason)
         except _Deadline:
             self.result.update(
                 error=FetchError.TIMEOUT,
@@ -369,6 +383,7 @@ class Attempt:
             certificate_requested=self.cert_requested,
             acceptable_client_cas=self.ca_names,
             client_cert_sent=self.client is not None and self.cert_requested and self.client_cert_written,
+            starttls=self.preamble,
             **result,  # type: ignore[arg-type]
         )
 

@@ -16,8 +16,9 @@ from tlsdoctor.facts.tls import ClientCredentials, FetchError, Handshake, SniMod
 from tlsdoctor.probe.tls.attempt import Attempt
 
 ALL_MODES = (SniMode.SNI, SniMode.NO_SNI, SniMode.BOGUS)
-# A first attempt that ended like this means nobody answers TLS there: the other modes are skipped.
-DEAD = frozenset({FetchError.REFUSED, FetchError.UNREACHABLE, FetchError.TIMEOUT})
+# A first attempt that ended like this means nobody answers TLS there: the other modes are skipped
+# (a refused STARTTLS too: the preamble comes before any server name is sent).
+DEAD = frozenset({FetchError.REFUSED, FetchError.UNREACHABLE, FetchError.TIMEOUT, FetchError.STARTTLS_REFUSED})
 
 Progress = Callable[[int, int, Handshake], None]
 """Called after each finished handshake with (done, planned, handshake); `planned` may shrink."""
@@ -66,16 +67,18 @@ async def fetch(
     read_after_handshake: bool = False,
     http_host: str | None = None,
     read_window: float | None = None,
+    preamble: str | None = None,
 ) -> Handshake:
     """One handshake; the whole call ends within `timeout` seconds.
 
     `read_window` (an addition to the contract): with `read_after_handshake`,
     stop reading this many seconds after the handshake even if the deadline
     is further away (a server that accepted the client sends nothing until
-    asked; a TLS 1.3 rejection arrives within one round trip).
+    asked; a TLS 1.3 rejection arrives within one round trip). `preamble`: a
+    STARTTLS protocol (`probe.tls.preamble`) spoken first, within the same deadline.
     """
     attempt = Attempt(
-        address, port, server_name, sni_mode, timeout, client, read_after_handshake, http_host, read_window
+        address, port, server_name, sni_mode, timeout, client, read_after_handshake, http_host, read_window, preamble
     )
     return await _in_thread(attempt.run)
 
@@ -90,6 +93,7 @@ async def fetch_all(
     max_parallel: int = 16,
     skip_dead: bool = False,
     progress: Progress | None = None,
+    preamble: str | None = None,
 ) -> tuple[Handshake, ...]:
     """Every address × mode, at most `max_parallel` in flight; results in address order, then mode order.
 
@@ -106,7 +110,7 @@ async def fetch_all(
     async def one(address: str, mode: SniMode) -> Handshake:
         nonlocal done, planned
         async with gate:
-            handshake = await fetch(address, port, server_name, mode, timeout)
+            handshake = await fetch(address, port, server_name, mode, timeout, preamble=preamble)
         done += 1
         if skip_dead and mode == modes[0] and handshake.error in DEAD:
             planned -= len(modes) - 1  # the other modes of this address will not run
