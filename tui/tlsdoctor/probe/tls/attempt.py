@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import ipaddress
 import os
-import select
 import socket
 import time
 
@@ -104,22 +103,11 @@ class Attempt:
 
     def _wait(self, *, read: bool) -> None:
         assert self.sock is not None
-        rl, wl = ([self.sock], []) if read else ([], [self.sock])
-        while True:
-            r, w, _ = select.select(rl, wl, [], self._remaining())
-            if r or w:
-                return
+        SocketChannel(self.sock, self._remaining).wait(read=read)
 
     def _send_all(self, data: bytes) -> None:
         assert self.sock is not None
-        view = memoryview(data)
-        while view:
-            self._wait(read=False)
-            try:
-                sent = self.sock.send(view)
-            except BlockingIOError:
-                continue
-            view = view[sent:]
+        SocketChannel(self.sock, self._remaining).send(data)
 
     def _flush(self) -> None:
         """Send what OpenSSL wrote into its outgoing memory BIO."""

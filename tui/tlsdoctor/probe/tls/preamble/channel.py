@@ -15,7 +15,8 @@ class SocketChannel:
         self.sock = sock
         self.remaining = remaining
 
-    def _wait(self, *, read: bool) -> None:
+    def wait(self, *, read: bool) -> None:
+        """Until the socket is readable (or writable), within the deadline."""
         rl, wl = ([self.sock], []) if read else ([], [self.sock])
         while True:
             r, w, _ = select.select(rl, wl, [], self.remaining())
@@ -25,7 +26,7 @@ class SocketChannel:
     def send(self, data: bytes) -> None:
         view = memoryview(data)
         while view:
-            self._wait(read=False)
+            self.wait(read=False)
             try:
                 sent = self.sock.send(view)
             except BlockingIOError:
@@ -34,7 +35,7 @@ class SocketChannel:
 
     def recv(self) -> bytes:
         while True:
-            self._wait(read=True)
+            self.wait(read=True)
             try:
                 return self.sock.recv(65536)
             except BlockingIOError:
