@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tlsdoctor.analysis.clientset import parse_clients
 from tlsdoctor.analysis.mtls import ExpectedIdentity, parse_expected_identity
@@ -23,9 +23,11 @@ from tlsdoctor.analysis.token import TokenView, decode_token
 from tlsdoctor.errors import MAX_INPUT_BYTES, BadInput
 from tlsdoctor.facts.client import ClientMaterial
 from tlsdoctor.facts.dns import Nameserver
+from tlsdoctor.facts.questions import Answer
 from tlsdoctor.i18n import _
 from tlsdoctor.probe.clientfiles import AskPassword, load_client_material
 from tlsdoctor.probe.hosts import DEFAULT_HOSTS_FILE
+from tlsdoctor.questions import parse_answers
 from tlsdoctor.target import Target, parse_port, parse_target, to_a_label
 
 MAX_TIMEOUT = 600.0  # seconds: the bound on every network wait may not be larger
@@ -58,12 +60,13 @@ class WalkOptions:
     use_system_store: bool = True
     lang: str = "en"
     clients: tuple[str, ...] = ()  # `--client`, as the names matrix spells them; empty: every client
+    answers: Mapping[str, Answer] = field(default_factory=dict)  # the walk's questions answered ahead (`--answer`)
 
 
 class RequestError(BadInput):
     """Bad input in one field of the request; `field` is its CLI option name without `--`
     ("target", "port", "resolve", "nameserver", "hosts-file", "ca", "client-cert",
-    "client-key", "expect-client-identity", "token", "timeout", "client"), so a form can show it there."""
+    "client-key", "expect-client-identity", "token", "timeout", "client", "answer"), so a form can show it there."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -150,6 +153,7 @@ def build_request(
     use_system_store: bool = True,
     lang: str = "en",
     clients: Sequence[str] = (),
+    answers: Sequence[str] | Mapping[str, Answer] = (),
 ) -> WalkOptions:
     """Plain values (as typed on the command line or in the form) → checked WalkOptions.
 
@@ -192,6 +196,8 @@ def build_request(
         pins = tuple(parse_resolve_pin(r) for r in resolves)
     with _field("client"):
         asked = parse_clients(clients)
+    with _field("answer"):
+        preset = dict(answers) if isinstance(answers, Mapping) else parse_answers(answers)
     return WalkOptions(
         target=parsed,
         nameservers=servers,
@@ -206,6 +212,7 @@ def build_request(
         use_system_store=use_system_store,
         lang=lang,
         clients=asked,
+        answers=preset,
     )
 
 
