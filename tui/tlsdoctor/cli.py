@@ -66,6 +66,16 @@ def _add_walk_options(p: argparse.ArgumentParser) -> None:
             "(repeatable or comma-separated; default: all)"
         ),
     )
+    p.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="ID=VALUE",
+        help=_(
+            "answer a question of the walk ahead (repeatable): hosts=intended|stale|dns|unknown, "
+            "address=ADDR|intermittent|unknown, client=curl|python|requests|node|java|go|browser|unknown"
+        ),
+    )
     p.add_argument("--token", metavar="JWT", help=_("access token whose cnf x5t#S256 must match the client certificate (payload decoded only, never verified or printed)"))
     p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help=_("bound on every network wait (default 5)"))
     p.add_argument("--offline", action="store_true", help=_("do not fetch missing intermediates from AIA URLs"))
@@ -141,6 +151,7 @@ def walk_options(args: argparse.Namespace, lang: str) -> WalkOptions:
         offline=args.offline,
         lang=lang,
         clients=args.client,
+        answers=args.answer,
     )
     warning = key_file_warning(options.client)
     if warning is not None:
@@ -198,23 +209,14 @@ def _parse_at(text: str | None) -> dt.datetime | None:
 
 
 def cmd_inspect(args: argparse.Namespace, lang: str) -> int:
-    from tlsdoctor.diagnosis import build_report  # lazy: start-up cost
-    from tlsdoctor.facts.steps import StepResult  # lazy: start-up cost
-    from tlsdoctor.findings import StepId, worst_status  # lazy: start-up cost
-    from tlsdoctor.offline import inspect_certificates  # lazy: start-up cost
-    from tlsdoctor.request import WalkOptions, read_input_file  # lazy: start-up cost
+    from tlsdoctor.offline import inspect_report  # lazy: start-up cost
+    from tlsdoctor.request import read_input_file  # lazy: start-up cost
 
     cert = read_input_file(args.cert, "--cert file")
     chain = read_input_file(args.chain, "--chain file") if args.chain else b""
     ca = b"".join(read_input_file(p, "--ca file") for p in args.ca)
     at = _parse_at(args.at) or dt.datetime.now(dt.UTC)
-    result = inspect_certificates(cert, chain=chain, ca=ca, host=args.host, at=at, use_system_store=args.system_store)
-    steps = []
-    if result.names is not None:
-        steps.append(StepResult(StepId.NAMES, worst_status(result.names.findings), result.names, tuple(result.names.findings)))
-    steps.append(StepResult(StepId.CHAIN, worst_status(result.chain.findings), result.chain, tuple(result.chain.findings)))
-    assert result.target is not None
-    report = build_report(result.target, steps, WalkOptions(target=result.target, lang=lang), at)
+    report = inspect_report(cert, chain=chain, ca=ca, host=args.host, at=at, use_system_store=args.system_store, lang=lang)
     _print(render(report, args.format))
     return report.exit_code
 

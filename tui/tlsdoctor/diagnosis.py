@@ -57,6 +57,7 @@ class Report:
     clients: ClientsVerdict | None = None  # which of the asked clients fail and pass (a walk or `inspect`)
     path: tuple[Answered, ...] = ()  # the questions settled on the way, in order (the path taken)
     comparison: Any = None  # a `compare.Comparison` with the run before (a re-run), else None
+    context: CommandContext | None = None  # the names the commands were filled with (a re-ranking keeps them)
 
     def __repr__(self) -> str:
         # Short on purpose: asyncio formats the repr of a task's result on shutdown, and a
@@ -168,7 +169,8 @@ def build_report(
 ) -> Report:
     """Join the steps, rank the diagnosis, and add the diagnosis step itself."""
     findings = tuple(f for s in steps for f in s.findings)
-    diagnosis = rank_findings(findings, command_context(target, steps, options), options.lang, clients=options.clients)
+    ctx = command_context(target, steps, options)
+    diagnosis = rank_findings(findings, ctx, options.lang, clients=options.clients)
     status = StepStatus.FAIL if any(f.severity is Severity.ERROR for f in findings) else (
         StepStatus.WARN if any(f.severity is Severity.WARNING for f in findings) else StepStatus.OK
     )
@@ -182,4 +184,5 @@ def build_report(
         lang=options.lang,
         clients=clients_verdict(findings, _matrices(steps), options.clients),
         path=tuple(path),
+        context=ctx,
     )

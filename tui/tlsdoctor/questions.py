@@ -145,7 +145,7 @@ def hosts_question(view: HostsView) -> Question | None:
     """Asked when the hosts file sends this machine somewhere DNS does not (a hosts-override)."""
     if not any(f.code is Code.HOSTS_OVERRIDE for f in view.findings):
         return None
-    evidence = [EvidenceItem(N_("hosts file line {n}"), e.raw.strip()) for e in view.lines]
+    evidence = [EvidenceItem(N_("hosts file line"), f"{e.lineno}: {e.raw.strip()}") for e in view.lines]
     evidence.append(EvidenceItem(N_("DNS answers"), ", ".join(view.dns_addresses)))
     return Question(
         QuestionId.HOSTS,

@@ -196,14 +196,14 @@ async def _walk(options: WalkOptions, fetcher: Fetcher) -> AsyncGenerator[Event,
         anchors_task = _load_anchors(options)
     dns_timer = _Timer()
     dns_task = None if target.is_ip else fetcher.beside(resolve(target.ascii_host, list(options.nameservers) or None, options.timeout))
-    if options.clients:
-        record = recorded_clients(options.clients)
-    else:
-        question = client_question(options.answers)
+    record = recorded_clients(options.clients) if options.clients else None
+    if record is None and (QuestionId.START in options.answers or QuestionId.CLIENT in options.answers):
+        question = client_question(options.answers)  # the guided intake asks; `tlsdoctor HOST` does not
         sent = (yield question) if path.to_ask(question) else None
         answer, record = path.settle(question, sent, keep=False)
         options = dataclasses.replace(options, clients=CLIENT_GROUPS[answer.value])
-    yield path.keep(record)
+    if record is not None:
+        yield path.keep(record)
     asked = options.clients
     yield finish(_result(StepId.TARGET, TargetView(target, target.sni, options.resolves), (), timer))
 
