@@ -181,7 +181,7 @@ def settle_hosts(view: HostsView, value: str) -> HostsView:
 
 def address_question(judgement: AddressJudgement, used: Sequence[str]) -> Question | None:
     """Asked when the client's own addresses present different certificates and not all are fine."""
-    rows = sorted((r for r in judgement.rows if r.address in used and r.leaf_sha256 is not None), key=lambda r: list(used).index(r.address))
+    rows = sorted((r for r in judgement.rows if r.address in used and r.leaf_sha256 is not None), key=lambda r: _address_key(r.address))
     if len({r.leaf_sha256 for r in rows}) < 2 or all(r.ok for r in rows):
         return None
     choices = [Choice(r.address, N_("address"), _row_detail(r.address, r.subject, r.ok)) for r in rows]
@@ -195,6 +195,15 @@ def address_question(judgement: AddressJudgement, used: Sequence[str]) -> Questi
         UNKNOWN,
         tuple(EvidenceItem(N_("address"), _row_detail(r.address, r.subject, r.ok)) for r in rows),
     )
+
+
+def _address_key(address: str) -> tuple[int, int]:
+    """Addresses in numeric order (DNS may answer in any order: the question must not)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return (9, 0)
+    return (ip.version, int(ip))
 
 
 def _row_detail(address: str, subject: str | None, ok: bool | None) -> str:

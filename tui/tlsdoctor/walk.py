@@ -32,7 +32,7 @@ from tlsdoctor.analysis.names import check_names
 from tlsdoctor.analysis.path import Road, road_for, weigh_divergent, weigh_dns, weigh_faults
 from tlsdoctor.diagnosis import Report, build_report
 from tlsdoctor.errors import BadInput
-from tlsdoctor.facts.questions import Answer, Answered, AnsweredBy, Question
+from tlsdoctor.facts.questions import Answer, Answered, AnsweredBy, Question, QuestionId
 from tlsdoctor.facts.steps import (
     StepFinished,
     StepProgress,
@@ -229,10 +229,10 @@ async def _walk(options: WalkOptions, fetcher: Fetcher) -> AsyncGenerator[Event,
         timer = _Timer()
         invalid = len(table.invalid_lines) if table is not None else 0
         view = hosts_view(entries, target.ascii_host, dns_addresses, options.hosts_file, resolves=pins, invalid_lines=invalid)
-        question = hosts_question(view)
-        if question is not None:
-            sent = (yield question) if path.to_ask(question) else None
-            answer, record = path.settle(question, sent)
+        hosts_q = hosts_question(view)
+        if hosts_q is not None:
+            sent = (yield hosts_q) if path.to_ask(hosts_q) else None
+            answer, record = path.settle(hosts_q, sent)
             yield record
             view = settle_hosts(view, answer.value)
             road = Road.ANSWER if answer.value == "dns" else road
@@ -266,10 +266,10 @@ async def _walk(options: WalkOptions, fetcher: Fetcher) -> AsyncGenerator[Event,
         if primary is not None:
             anchors = await anchors_task
             judgement = judge_addresses(handshakes, target, used, anchors=anchors, at=at, asked=asked)
-            question = address_question(judgement, used)
-            if question is not None:
-                sent = (yield question) if path.to_ask(question) else None
-                answer, record = path.settle(question, sent)
+            address_q = address_question(judgement, used)
+            if address_q is not None:
+                sent = (yield address_q) if path.to_ask(address_q) else None
+                answer, record = path.settle(address_q, sent)
                 yield record
                 road_answer = answer.value if answer.value != "unknown" else road_answer
                 if answer.value in used:  # the client reaches this address: the others are context

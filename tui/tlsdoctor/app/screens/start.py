@@ -88,7 +88,7 @@ class StartScreen(Screen[None]):
 
         answers = dict(start)
         client = dialog.explanation.client if dialog.explanation is not None else None
-        if client in PASTED_CLIENTS:
+        if client is not None and client in PASTED_CLIENTS:
             answers["client"] = Answer(PASTED_CLIENTS[client], by=AnsweredBy.PASTED)
         host = host_in_message(dialog.text)
         return ({"target": host} if host else {}), answers
@@ -145,7 +145,8 @@ class OfflineScreen(Screen[None]):
         chain = read_input_file(values["chain"], "--chain file") if values["chain"] else b""
         ca = read_input_file(values["ca"], "--ca file") if values["ca"] else b""
         report = inspect_report(cert, chain=chain, ca=ca, host=values["host"], at=dt.datetime.now(dt.UTC), lang=lang)
-        assert report.target is not None
+        target = report.target
+        assert target is not None
         ran = {s.step: s for s in report.steps}
         events: list[object] = []
         for step in StepId:
@@ -157,7 +158,7 @@ class OfflineScreen(Screen[None]):
         report = dataclasses.replace(report, path=(start,) if start is not None else ())
         events[-1] = WalkFinished(report)
         events.insert(0, start)
-        options = WalkOptions(target=report.target, lang=lang, answers=answers)
+        options = WalkOptions(target=target, lang=lang, answers=answers)
         self.app.call_from_thread(self.app.push_screen, WalkScreen(options, replay=events))  # type: ignore[arg-type]
 
     @on(Worker.StateChanged)
