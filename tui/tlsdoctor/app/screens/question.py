@@ -108,9 +108,7 @@ class QuestionDialog(ModalScreen[Answer]):
         return options
 
     def _hint(self) -> str:
-        default = self.question.choice(self.question.default)
-        label = _(default.label) if default is not None else self.question.default
-        return _("Enter answers · Esc takes the default ({default})").format(default=label)
+        return _("Enter answers · Esc takes the default (●)")
 
     def on_mount(self) -> None:
         choices = self.query_one(OptionList)

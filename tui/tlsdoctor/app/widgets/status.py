@@ -41,7 +41,7 @@ def status_line(state: WalkState, target_text: str) -> Content:
         parts.append("  · " + _("{secs:.2f}s").format(secs=total))
     elif state.asking is not None:
         step = state.asking.step
-        parts.append(("? " + _("step {n}/8 {title}").format(n=step.number, title=step_title(step)) + ": " + _("waiting for your answer"), "$warning bold"))
+        parts.append(("? " + _("step {n}/8 {title}").format(n=step.number, title=step_title(step)) + _(": ") + _("waiting for your answer"), "$warning bold"))
     elif state.running is not None:
         step = state.running
         parts.append(
