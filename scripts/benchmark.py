@@ -85,8 +85,8 @@ def app_cold(cmd: list[str], size: tuple[int, int] = (160, 50), timeout: float =
 
 def app_in_process(lab: Lab, scenario: str) -> float:
     """Seconds from creating the app to the verdict on screen, headless at 160×50 (imports warm)."""
-    from tlsdoctor.app.main import TlsDoctorApp  # noqa: PLC0415  the text benchmarks must not pay for textual
-    from tlsdoctor.app.screens import WalkScreen  # noqa: PLC0415
+    from tlsdoctor.app.main import TlsDoctorApp  # lazy: the text benchmarks must not pay for textual
+    from tlsdoctor.app.screens import WalkScreen  # lazy: as above
 
     async def once() -> float:
         start = time.perf_counter()

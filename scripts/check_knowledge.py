@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "tui") not in sys.path:  # the repo's data is checked against the repo's code
     sys.path.insert(0, str(ROOT / "tui"))
 
-from tlsdoctor.findings import Code
-from tlsdoctor.knowledge.commands import PLACEHOLDER, PLACEHOLDERS
-from tlsdoctor.knowledge.load import load_knowledge_dir, parse_entry
-from tlsdoctor.knowledge.model import KnowledgeError
+from tlsdoctor.findings import Code  # noqa: E402 - after the sys.path line above
+from tlsdoctor.knowledge.commands import PLACEHOLDER, PLACEHOLDERS  # noqa: E402 - after the sys.path line above
+from tlsdoctor.knowledge.load import load_knowledge_dir, parse_entry  # noqa: E402 - after the sys.path line above
+from tlsdoctor.knowledge.model import KnowledgeError  # noqa: E402 - after the sys.path line above
 
 KNOWLEDGE_DIR = ROOT / "knowledge"
 SCHEMA_FILE = KNOWLEDGE_DIR / "schema.json"

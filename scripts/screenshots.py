@@ -18,11 +18,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tui"))
 
-from tlsdoctor.app.main import TlsDoctorApp, fix_cjk_svg  # noqa: E402
-from tlsdoctor.app.screens import ExplainDialog, WalkScreen  # noqa: E402
-from tlsdoctor.app.widgets import StepList  # noqa: E402
-from tlsdoctor.demo import DemoLab as Lab  # noqa: E402
-from tlsdoctor.findings import StepId  # noqa: E402
+from tlsdoctor.app.main import TlsDoctorApp, fix_cjk_svg
+from tlsdoctor.app.screens import ExplainDialog, WalkScreen
+from tlsdoctor.app.widgets import StepList
+from tlsdoctor.demo import DemoLab as Lab
+from tlsdoctor.findings import StepId
 
 PASTED_ERROR = (
     "curl: (60) SSL: no alternative certificate subject name matches target host name 'wrong.example.test'\n"

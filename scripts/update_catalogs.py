@@ -103,7 +103,7 @@ def placeholders(text: str) -> set[str]:
 def _texts(value: str | tuple[str, ...] | list[str] | None) -> list[str]:
     if value is None:
         return []
-    return [value] if isinstance(value, str) else [v for v in value]
+    return [value] if isinstance(value, str) else list(value)
 
 
 def problems(catalog: Catalog) -> list[str]:

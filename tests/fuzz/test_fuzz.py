@@ -20,6 +20,7 @@ import ipaddress
 import json
 import os
 import time
+from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -279,7 +280,7 @@ def test_explain_mutated_seed_files() -> None:
     """The research seeds, cut and concatenated: still bounded, still data."""
     if not os.path.isdir(SEEDS_DIR):
         pytest.skip(f"seed documents not found at {os.path.normpath(SEEDS_DIR)}")
-    texts = [open(os.path.join(SEEDS_DIR, f), encoding="utf-8", errors="replace").read() for f in sorted(os.listdir(SEEDS_DIR))]
+    texts = [Path(SEEDS_DIR, f).read_text(encoding="utf-8", errors="replace") for f in sorted(os.listdir(SEEDS_DIR))]
     for text in texts:
         for cut in range(0, len(text), max(1, len(text) // 25)):
             _bounded(1.0, explain, text[cut:] + text[:cut])

@@ -30,7 +30,7 @@ def stranger() -> certs.Pki:
     return certs.make_pki("Stranger")
 
 
-def _site(make_site: MakeSite, vhost: VHost, trust: list[x509.Certificate], address: str = "127.0.0.61"):  # noqa: ANN202
+def _site(make_site: MakeSite, vhost: VHost, trust: list[x509.Certificate], address: str = "127.0.0.61"):
     return make_site(zone={HOST: {"A": [address]}}, servers={address: vhost}, trust=trust)
 
 
@@ -191,7 +191,7 @@ def test_the_failing_client_decides_the_verdict(make_site: MakeSite, pki: certs.
 
 def test_an_unknown_client_is_bad_input(make_site: MakeSite, pki: certs.Pki, capsys: pytest.CaptureFixture[str]) -> None:
     site = make_site(zone={})
-    from tlsdoctor.cli import main  # noqa: PLC0415  the harness runs it in-process too
+    from tlsdoctor.cli import main  # the harness runs it in-process too
 
     assert main([*site.argv(HOST), "--client", "lynx"]) == 2
     err = capsys.readouterr().err

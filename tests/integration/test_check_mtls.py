@@ -48,7 +48,7 @@ def test_staging_certificate_where_prod_is_expected(lab: Lab, capsys) -> None:
 def test_key_that_does_not_match_is_found_and_never_printed(lab: Lab, capsys, tmp_path: Path) -> None:
     cert, _key = lab.client_files()
     _other_cert, other_key = lab.client_files(name="someone-else.example.test")
-    code, report, out = run(lab, capsys, "--client-cert", str(cert), "--client-key", str(other_key))
+    _code, report, out = run(lab, capsys, "--client-cert", str(cert), "--client-key", str(other_key))
     assert "mtls-key-mismatch" in codes(report)
     key_lines = [l for l in other_key.read_text().splitlines() if l and not l.startswith("-----")]
     assert not any(line in out for line in key_lines)

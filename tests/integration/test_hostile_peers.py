@@ -357,8 +357,7 @@ def test_servers_stop_cleanly(tmp_path: Path) -> None:
     pki = certs.make_pki("Stop")
     vhost = VHost.of(pki.leaf(dns=["s.test"]))
     for server in (DripTlsServer(vhost, interval=0.5), GarbageAfterHelloServer(vhost), AlertServer(), Tls10OnlyServer(vhost)):
-        with server:
-            with socket.create_connection((server.address, server.port), timeout=1) as s:
-                s.sendall(b"\x16\x03\x01\x00\x05hello")
-                time.sleep(0.05)
+        with server, socket.create_connection((server.address, server.port), timeout=1) as s:
+            s.sendall(b"\x16\x03\x01\x00\x05hello")
+            time.sleep(0.05)
         assert server.live_threads() == []

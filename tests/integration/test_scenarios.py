@@ -45,7 +45,7 @@ def test_healthy_host_is_ok_with_no_findings(lab: Lab, capsys) -> None:
 
 
 def test_wrong_host_ranks_tls_1002_first_with_real_names(lab: Lab, capsys) -> None:
-    code, report = check_json(lab, "wrong-host", capsys)
+    _code, report = check_json(lab, "wrong-host", capsys)
     top = report["diagnosis"][0]
     assert top["kb_id"] == "TLS-1002"
     assert [w["success_rate"] for w in top["workarounds"]] == [0.95, 0.85]

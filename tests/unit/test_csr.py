@@ -6,6 +6,7 @@ import ipaddress
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -160,7 +161,7 @@ def test_write_refuses_to_overwrite_without_force(key_file, tmp_path):
 
 def test_key_is_never_in_the_bundle(key_file):
     path, _key = key_file
-    key_lines = [line for line in open(path).read().splitlines() if not line.startswith("-----")]
+    key_lines = [line for line in Path(path).read_text().splitlines() if not line.startswith("-----")]
     bundle = make_csr(path, ["a.example.com"])
     text = bundle.san_cnf + bundle.csr_pem.decode() + repr(bundle)
     assert "PRIVATE" not in text

@@ -202,7 +202,7 @@ def _parse_at(text: str | None) -> dt.datetime | None:
     if text is None:
         return None
     try:
-        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))  # noqa: FURB162 - also "2026-01-31Z"
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))  # also "2026-01-31Z"
     except ValueError:
         raise BadInput(_("--at {text!r}: expected an ISO-8601 time such as 2026-01-31T12:00:00Z").format(text=text)) from None
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shlex
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -64,11 +65,7 @@ class CsrBundle:
 
     def openssl_command(self, key_path: str, out: str) -> str:
         """The same CSR made by hand, for people who want to see it done with openssl."""
-        import shlex
-
-        return "openssl req -new -key {key} -out {out} -config san.cnf".format(
-            key=shlex.quote(key_path), out=shlex.quote(out)
-        )
+        return f"openssl req -new -key {shlex.quote(key_path)} -out {shlex.quote(out)} -config san.cnf"
 
 
 def classify_name(text: str) -> SanName:

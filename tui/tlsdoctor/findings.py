@@ -104,46 +104,11 @@ class Code(StrEnum):
 CODE_STEP: Mapping[Code, StepId] = MappingProxyType(
     {
         Code.BAD_TARGET: StepId.TARGET,
-        **{c: StepId.DNS for c in (Code.DNS_NXDOMAIN, Code.DNS_NO_ADDRESS, Code.DNS_TIMEOUT, Code.DNS_ERROR)},
+        **dict.fromkeys((Code.DNS_NXDOMAIN, Code.DNS_NO_ADDRESS, Code.DNS_TIMEOUT, Code.DNS_ERROR), StepId.DNS),
         Code.HOSTS_OVERRIDE: StepId.HOSTS,
-        **{
-            c: StepId.FETCH
-            for c in (
-                Code.CONNECT_REFUSED,
-                Code.CONNECT_TIMEOUT,
-                Code.NOT_TLS,
-                Code.HANDSHAKE_FAILED,
-                Code.SNI_DEFAULT_CERT,
-                Code.IP_DIVERGENT_CERTS,
-            )
-        },
-        **{
-            c: StepId.NAMES
-            for c in (
-                Code.HOSTNAME_MISMATCH,
-                Code.WILDCARD_APEX,
-                Code.WILDCARD_DEPTH,
-                Code.WILDCARD_PARTIAL,
-                Code.CN_ONLY,
-                Code.IP_NOT_IN_SAN,
-                Code.CN_NOT_IN_SAN,
-            )
-        },
-        **{
-            c: StepId.CHAIN
-            for c in (
-                Code.CHAIN_INCOMPLETE,
-                Code.CHAIN_ORDER,
-                Code.CHAIN_UNTRUSTED,
-                Code.SELF_SIGNED,
-                Code.CERT_EXPIRED,
-                Code.CERT_NOT_YET_VALID,
-                Code.EKU_NO_SERVER_AUTH,
-                Code.WEAK_KEY,
-                Code.WEAK_SIGNATURE,
-                Code.NAME_CONSTRAINTS,
-            )
-        },
+        **dict.fromkeys((Code.CONNECT_REFUSED, Code.CONNECT_TIMEOUT, Code.NOT_TLS, Code.HANDSHAKE_FAILED, Code.SNI_DEFAULT_CERT, Code.IP_DIVERGENT_CERTS), StepId.FETCH),
+        **dict.fromkeys((Code.HOSTNAME_MISMATCH, Code.WILDCARD_APEX, Code.WILDCARD_DEPTH, Code.WILDCARD_PARTIAL, Code.CN_ONLY, Code.IP_NOT_IN_SAN, Code.CN_NOT_IN_SAN), StepId.NAMES),
+        **dict.fromkeys((Code.CHAIN_INCOMPLETE, Code.CHAIN_ORDER, Code.CHAIN_UNTRUSTED, Code.SELF_SIGNED, Code.CERT_EXPIRED, Code.CERT_NOT_YET_VALID, Code.EKU_NO_SERVER_AUTH, Code.WEAK_KEY, Code.WEAK_SIGNATURE, Code.NAME_CONSTRAINTS), StepId.CHAIN),
         **{c: StepId.CLIENT for c in Code if c.value.startswith("mtls-")},
     }
 )

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from tlsdoctor.target import to_u_label
+from tlsdoctor.target import to_a_label, to_u_label
 
 _NAME = re.compile(r"(?<![\w.*-])(?:\*\.)?(?:[A-Za-z0-9_-]{1,63}\.)+[A-Za-z][A-Za-z0-9-]{1,62}(?![\w-])")
 _UNICODE_NAME = re.compile(r"(?:[^\W_]|-)+(?:\.(?:[^\W_]|-)+)+")
@@ -29,7 +29,7 @@ _PEM = re.compile(r"-----BEGIN [A-Z0-9 ]+-----[A-Za-z0-9+/=\s\\n]*?-----END [A-Z
 
 @lru_cache(maxsize=1)
 def _psl() -> Any:
-    from publicsuffixlist import PublicSuffixList
+    from publicsuffixlist import PublicSuffixList  # lazy: start-up cost (the list is parsed on first use)
 
     return PublicSuffixList()
 
@@ -88,8 +88,6 @@ class Redactor:
                 token = m.group()
                 if not token.isascii() and "." in token:
                     try:
-                        from tlsdoctor.target import to_a_label
-
                         found[token] = self.name(to_a_label(token))
                     except Exception:  # noqa: BLE001
                         continue

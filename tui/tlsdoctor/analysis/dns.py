@@ -41,7 +41,7 @@ def _error_reason(result: DnsResult) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if chain:
         out.update(cname_chain=list(chain), cname_hops=len(chain) - 1)
-    if chain and len(set(n.lower() for n in chain)) < len(chain):
+    if chain and len({n.lower() for n in chain}) < len(chain):
         out["reason"] = "cname-loop"
     elif "cname chain is too long" in detail:
         out["reason"] = "cname-chain-too-long"

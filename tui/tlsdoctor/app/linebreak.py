@@ -91,8 +91,8 @@ def _split_long(text: str, start: int, end: int, first: int, width: int) -> Iter
         if used + w > room and i > piece:
             cut = last_sep if last_sep > piece else i
             yield piece, cut
-            piece, room, last_sep = cut, width, -1
-            used = cell_len(text[piece:i])
+            # measure the next piece afresh from the cut: what was carried over may itself be too wide
+            piece, room, last_sep, used, i = cut, width, -1, 0, cut
             continue
         used += w
         if text[i] in SEPARATORS:

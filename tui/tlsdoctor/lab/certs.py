@@ -48,9 +48,9 @@ def _sign(builder: x509.CertificateBuilder, signer: PrivateKey, signature_hash: 
     """
     if signature_hash != "sha1":
         return builder.sign(signer, hashes.SHA384() if signature_hash == "sha384" else hashes.SHA256())
-    import warnings  # noqa: PLC0415  lazy: only the SHA-1 case needs pyOpenSSL's legacy API
+    import warnings  # lazy: only the SHA-1 case needs pyOpenSSL's legacy API
 
-    from OpenSSL import crypto  # noqa: PLC0415
+    from OpenSSL import crypto  # lazy: as above
 
     draft = crypto.X509.from_cryptography(builder.sign(signer, hashes.SHA256()))
     with warnings.catch_warnings():

@@ -39,7 +39,7 @@ def parse_certificates(body: bytes) -> tuple[bytes, ...]:
     for attempt in attempts:
         try:
             certs = attempt()
-        except Exception:  # noqa: BLE001, S112 - not this format: try the next
+        except Exception:  # noqa: BLE001 - not this format: try the next
             continue
         if certs:
             return tuple(c.public_bytes(serialization.Encoding.DER) for c in certs)
@@ -106,7 +106,7 @@ async def _get(url: str, max_bytes: int) -> tuple[int, dict[str, str], bytes]:
         writer.close()
         try:
             await asyncio.wait_for(writer.wait_closed(), 0.5)
-        except Exception:  # noqa: BLE001, S110 - closing is best effort
+        except Exception:  # noqa: BLE001 - closing is best effort
             pass
 
 

@@ -163,13 +163,13 @@ def load_client_material(
         except ValueError:
             p12_key, p12_cert, p12_extra = _load_pkcs12(cert_path, data, password, ask_password)
             if p12_cert is None:
-                raise BadInput(_("PKCS#12 file {path} holds no certificate").format(path=cert_path))
+                raise BadInput(_("PKCS#12 file {path} holds no certificate").format(path=cert_path)) from None
             leaf, chain, fmt = p12_cert, tuple(p12_extra or ()), "pkcs12"
             if key_path is None:
                 if p12_key is None:
                     raise BadInput(
                         _("PKCS#12 file {path} holds no private key: give it with --client-key").format(path=cert_path)
-                    )
+                    ) from None
                 key = p12_key
         if key_path is None and key is None:
             raise BadInput(_("no private key in {path}: give the key file with --client-key").format(path=cert_path))

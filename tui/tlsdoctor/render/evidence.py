@@ -39,8 +39,10 @@ def evidence_lines(result: StepResult, now: dt.datetime) -> list[str]:
         for line in data.lines:
             out.append(_("{path} line {n}: {text}").format(path=data.path, n=line.lineno, text=safe_text(line.raw.strip())))
     elif step is StepId.FETCH:
-        # lazy: start-up cost (cryptography; `explain` renders reports without steps)
-        from tlsdoctor.analysis.fetch import leaf_fingerprint, leaf_subject
+        from tlsdoctor.analysis.fetch import (  # lazy: start-up cost (cryptography; `explain` has no steps)
+            leaf_fingerprint,
+            leaf_subject,
+        )
 
         for h in data.view.handshakes:
             fp = leaf_fingerprint(h)

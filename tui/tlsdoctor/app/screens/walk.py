@@ -68,7 +68,7 @@ ServerLog = Callable[[], Sequence[str]]  # the demo's lab: what its server logge
 class WalkScreen(CopySelection):
     """The verdict card on top, steps on the left, the selected step's evidence on the right."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 - Textual declares it an instance attribute
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy_command", lazy_gettext("Copy"), id="copy-command"),
         Binding("right_square_bracket", "next_command", lazy_gettext("Next command"), key_display="]", id="next-command"),
