@@ -99,7 +99,7 @@ async def wait_for_walk(pilot: Any, screen: WalkScreen, timeout: float = 15.0, a
     while screen.state.report is None and screen.state.error is None and not screen.state.cancelled:
         assert loop.time() < deadline, "the walk did not finish in time"
         dialog = screen.app.screen
-        if isinstance(dialog, QuestionDialog) and id(dialog) not in answered:
+        if isinstance(dialog, QuestionDialog) and id(dialog) not in answered and dialog.query("#question-choices"):
             answered.add(id(dialog))
             given = (answers or {}).get(dialog.question.id)
             if given is None:

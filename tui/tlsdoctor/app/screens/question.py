@@ -111,6 +111,8 @@ class QuestionDialog(ModalScreen[Answer]):
         return _("Enter answers · Esc takes the default (●)")
 
     def on_mount(self) -> None:
+        if not self.query(OptionList):  # dismissed before it was drawn (an answer came at once)
+            return
         choices = self.query_one(OptionList)
         values = [c.value for c in self.question.choices]
         choices.highlighted = values.index(self.question.default) if self.question.default in values else 0
