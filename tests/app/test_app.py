@@ -85,13 +85,27 @@ def screen_text(screen: Any) -> str:
     return "\n".join(parts)
 
 
-async def wait_for_walk(pilot: Any, screen: WalkScreen, timeout: float = 15.0) -> None:
+async def wait_for_walk(pilot: Any, screen: WalkScreen, timeout: float = 15.0, answers: dict[str, Any] | None = None) -> None:
+    """Wait until the walk ends; a question it asks on the way is answered from `answers`
+    (question id → choice value, or an `Answer`), else with its default (Esc)."""
     import asyncio
+
+    from tlsdoctor.app.screens.question import QuestionDialog
+    from tlsdoctor.facts.questions import Answer
 
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    answered: set[int] = set()
     while screen.state.report is None and screen.state.error is None and not screen.state.cancelled:
         assert loop.time() < deadline, "the walk did not finish in time"
+        dialog = screen.app.screen
+        if isinstance(dialog, QuestionDialog) and id(dialog) not in answered and dialog.query("#question-choices"):
+            answered.add(id(dialog))
+            given = (answers or {}).get(dialog.question.id)
+            if given is None:
+                dialog.action_take_default()
+            else:
+                dialog.dismiss(given if isinstance(given, Answer) else Answer(given))
         await pilot.pause(0.05)
     await pilot.pause()
     assert screen.state.error is None, screen.state.error

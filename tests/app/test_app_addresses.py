@@ -30,7 +30,7 @@ async def test_the_names_pane_judges_every_address(lab: Lab) -> None:
     options = lab.options_for("divergent")
     app = TlsDoctorApp(options)
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = app.walk_screen()  # the walk may already be asking which address (a dialog over it)
         assert isinstance(screen, WalkScreen)
         await wait_for_walk(pilot, screen)
         screen.query_one(StepList).select_step(StepId.NAMES)

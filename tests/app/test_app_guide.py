@@ -106,7 +106,7 @@ async def test_confirmations_go_to_the_message_line_not_over_the_evidence(lab: L
 async def test_the_mtls_pane_speaks_chinese_not_dict_keys(lab: Lab) -> None:
     app, _m = walk_app(lab, "mtls-required", lang="zh")
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = app.screen
+        screen = app.walk_screen()  # the walk may already be asking for a client certificate
         await wait_for_walk(pilot, screen)
         screen.query_one(StepList).select_step(StepId.CLIENT)
         await pilot.pause(0.2)

@@ -53,6 +53,7 @@ def walk_options(args: argparse.Namespace, lang: str) -> WalkOptions:
         clients=args.client,
         starttls=args.starttls,
         client_alias=args.alias,
+        answers=args.answer,
     )
     warning = key_file_warning(options.client)
     if warning is not None:
@@ -126,11 +127,8 @@ def _parse_at(text: str | None) -> dt.datetime | None:
 
 
 def cmd_inspect(args: argparse.Namespace, lang: str) -> int:
-    from tlsdoctor.diagnosis import build_report  # lazy: start-up cost
-    from tlsdoctor.facts.steps import StepResult  # lazy: start-up cost
-    from tlsdoctor.findings import StepId, worst_status  # lazy: start-up cost
-    from tlsdoctor.offline import inspect_certificates  # lazy: start-up cost
-    from tlsdoctor.request import WalkOptions, read_input_file  # lazy: start-up cost
+    from tlsdoctor.offline import inspect_report  # lazy: start-up cost
+    from tlsdoctor.request import read_input_file  # lazy: start-up cost
 
     cert = read_input_file(args.cert, "--cert file")
     from tlsdoctor.probe.keystores import is_keystore, keystore_pem  # lazy: start-up cost
@@ -140,13 +138,7 @@ def cmd_inspect(args: argparse.Namespace, lang: str) -> int:
     chain = read_input_file(args.chain, "--chain file") if args.chain else b""
     ca = b"".join(read_input_file(p, "--ca file") for p in args.ca)
     at = _parse_at(args.at) or dt.datetime.now(dt.UTC)
-    result = inspect_certificates(cert, chain=chain, ca=ca, host=args.host, at=at, use_system_store=args.system_store)
-    steps = []
-    if result.names is not None:
-        steps.append(StepResult(StepId.NAMES, worst_status(result.names.findings), result.names, tuple(result.names.findings)))
-    steps.append(StepResult(StepId.CHAIN, worst_status(result.chain.findings), result.chain, tuple(result.chain.findings)))
-    assert result.target is not None
-    report = build_report(result.target, steps, WalkOptions(target=result.target, lang=lang), at)
+    report = inspect_report(cert, chain=chain, ca=ca, host=args.host, at=at, use_system_store=args.system_store, lang=lang)
     _print(render(report, args.format))
     return report.exit_code
 

@@ -64,6 +64,16 @@ def _add_walk_options(p: argparse.ArgumentParser) -> None:
             "(repeatable or comma-separated; default: all)"
         ),
     )
+    p.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="ID=VALUE",
+        help=_(
+            "answer a question of the walk ahead (repeatable): hosts=intended|stale|dns|unknown, "
+            "address=ADDR|intermittent|unknown, client=curl|python|requests|node|java|go|browser|unknown"
+        ),
+    )
     p.add_argument("--token", metavar="JWT", help=_("access token whose cnf x5t#S256 must match the client certificate (payload decoded only, never verified or printed)"))
     p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help=_("bound on every network wait (default 5)"))
     p.add_argument("--offline", action="store_true", help=_("do not fetch missing intermediates from AIA URLs"))

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from tlsdoctor import __version__
 from tlsdoctor.analysis.clientset import MODEL_CLIENTS, ClientsVerdict, clients_verdict
 from tlsdoctor.analysis.path import is_off_path
+from tlsdoctor.facts.questions import Answered
 from tlsdoctor.facts.steps import StepResult
 from tlsdoctor.findings import Finding, Severity, StepId, StepStatus
 from tlsdoctor.knowledge import CommandContext, Diagnosis, diagnose
-from tlsdoctor.summaries import step_summary
+from tlsdoctor.questions import is_set_aside, leads
+from tlsdoctor.summaries import answered_text, step_summary
 
 if TYPE_CHECKING:
     from tlsdoctor.analysis.mtls import ExpectedIdentity
@@ -56,6 +58,9 @@ class Report:
     client: str | None = None  # explain: the recognised client
     extra: dict[str, Any] = field(default_factory=dict)  # JSON values added to the top level
     clients: ClientsVerdict | None = None  # which of the asked clients fail and pass (a walk or `inspect`)
+    path: tuple[Answered, ...] = ()  # the questions settled on the way, in order (the path taken)
+    comparison: Any = None  # a `compare.Comparison` with the run before (a re-run), else None
+    context: CommandContext | None = None  # the names the commands were filled with (a re-ranking keeps them)
 
     def __repr__(self) -> str:
         # Short on purpose: asyncio formats the repr of a task's result on shutdown, and a
@@ -69,6 +74,12 @@ class Report:
     @property
     def exit_code(self) -> int:
         return 1 if self.verdict == "problem" else 0
+
+    @property
+    def judged_clients(self) -> tuple[str, ...]:
+        """The clients the walk judged for (`--client` or the answer to "which client fails?"); empty: all."""
+        asked = self.clients.asked if self.clients is not None else ()
+        return () if set(asked) >= set(MODEL_CLIENTS) else tuple(asked)
 
     @property
     def diagnosis_step(self) -> StepResult | None:
@@ -92,6 +103,10 @@ class Report:
         data["verdict"] = self.verdict
         if self.clients is not None:
             data["clients"] = self.clients.to_json()
+        if self.target is not None:
+            data["path"] = [{**a.to_json(), "said": answered_text(a)} for a in self.path]
+        if self.comparison is not None:
+            data["since_last_run"] = self.comparison.to_json()
         data.update(self.extra)
         return data
 
@@ -139,18 +154,31 @@ def _matrices(steps: Sequence[StepResult]) -> list[dict[str, bool]]:
     return [{c.client: c.accepts for c in names.data.clients}]
 
 
-def rank_findings(findings: Sequence[Finding], ctx: CommandContext, lang: str) -> tuple[Diagnosis, ...]:
-    """The ranked diagnosis. Context off the client's road (DNS when the address is pinned) is shown
-    among the findings, never ranked: it cannot be why this client fails."""
-    return diagnose([f for f in findings if not is_off_path(f)], ctx, lang=lang)
+def rank_findings(
+    findings: Sequence[Finding], ctx: CommandContext, lang: str, *, clients: Sequence[str] = ()
+) -> tuple[Diagnosis, ...]:
+    """The ranked diagnosis. Context off the client's road (DNS when the address is pinned), or made
+    context by the user's answer (an intended hosts line), is shown among the findings, never ranked:
+    it cannot be why this client fails. An entry explaining a finding the user's answer leads with
+    (a stale hosts line, an intermittent failure) comes first; `clients` pick each fix's commands."""
+    ranked = diagnose([f for f in findings if not is_off_path(f) and not is_set_aside(f)], ctx, lang=lang, clients=clients)
+    first = {f.code.value for f in findings if leads(f)}
+    return tuple(sorted(ranked, key=lambda d: not first & set(d.because)))
 
 
 def build_report(
-    target: Target, steps: Sequence[StepResult], options: Request, at: dt.datetime, *, elapsed_ms: float = 0.0
+    target: Target,
+    steps: Sequence[StepResult],
+    options: Request,
+    at: dt.datetime,
+    *,
+    elapsed_ms: float = 0.0,
+    path: Sequence[Answered] = (),
 ) -> Report:
     """Join the steps, rank the diagnosis, and add the diagnosis step itself."""
     findings = tuple(f for s in steps for f in s.findings)
-    diagnosis = rank_findings(findings, command_context(target, steps, options), options.lang)
+    ctx = command_context(target, steps, options)
+    diagnosis = rank_findings(findings, ctx, options.lang, clients=options.clients)
     status = StepStatus.FAIL if any(f.severity is Severity.ERROR for f in findings) else (
         StepStatus.WARN if any(f.severity is Severity.WARNING for f in findings) else StepStatus.OK
     )
@@ -163,4 +191,6 @@ def build_report(
         at=at,
         lang=options.lang,
         clients=clients_verdict(findings, _matrices(steps), options.clients),
+        path=tuple(path),
+        context=ctx,
     )

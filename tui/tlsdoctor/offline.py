@@ -20,11 +20,14 @@ from cryptography.hazmat.primitives import serialization
 from tlsdoctor.analysis.certinfo import check_readable, load_der
 from tlsdoctor.analysis.chain import ChainResult, analyse_chain
 from tlsdoctor.analysis.names import NamesResult, check_names
+from tlsdoctor.diagnosis import Report, build_report
 from tlsdoctor.errors import BadInput
+from tlsdoctor.facts.steps import StepResult
 from tlsdoctor.facts.trust import TrustAnchors
-from tlsdoctor.findings import Finding, Severity
+from tlsdoctor.findings import Finding, Severity, StepId, worst_status
 from tlsdoctor.i18n import _
 from tlsdoctor.probe.truststore import system_store
+from tlsdoctor.request import WalkOptions
 from tlsdoctor.target import Target, parse_target
 
 
@@ -109,3 +112,16 @@ def inspect_certificates(
     names = check_names(certs[0], target) if target is not None else None
     findings = (names.findings if names is not None else ()) + chain_result.findings
     return InspectResult(target=target, names=names, chain=chain_result, findings=findings, at=when)
+
+
+def inspect_report(
+    cert: bytes, *, chain: bytes = b"", ca: bytes = b"", host: str, at: dt.datetime, use_system_store: bool = False, lang: str = "en"
+) -> Report:
+    """`inspect` as a report (the names and chain steps): what `tlsdoctor inspect` prints and the app shows."""
+    result = inspect_certificates(cert, chain=chain, ca=ca, host=host, at=at, use_system_store=use_system_store)
+    steps = []
+    if result.names is not None:
+        steps.append(StepResult(StepId.NAMES, worst_status(result.names.findings), result.names, tuple(result.names.findings)))
+    steps.append(StepResult(StepId.CHAIN, worst_status(result.chain.findings), result.chain, tuple(result.chain.findings)))
+    assert result.target is not None
+    return build_report(result.target, steps, WalkOptions(target=result.target, lang=lang), at)

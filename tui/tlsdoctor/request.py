@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -22,11 +22,13 @@ from tlsdoctor.analysis.token import TokenView, decode_token
 from tlsdoctor.errors import MAX_INPUT_BYTES, BadInput
 from tlsdoctor.facts.client import ClientMaterial
 from tlsdoctor.facts.dns import Nameserver
+from tlsdoctor.facts.questions import Answer
 from tlsdoctor.i18n import _
 from tlsdoctor.probe.clientfiles import AskPassword, load_client_material
 from tlsdoctor.probe.files import read_user_file
 from tlsdoctor.probe.hosts import DEFAULT_HOSTS_FILE, check_hosts_file
 from tlsdoctor.protocols import NO_STARTTLS, STARTTLS_PROTOCOLS, ProtocolChoice, choose_protocol
+from tlsdoctor.questions import parse_answers
 from tlsdoctor.target import Target, parse_port, parse_target, to_a_label
 
 MAX_TIMEOUT = 600.0  # seconds: the bound on every network wait may not be larger
@@ -60,12 +62,13 @@ class WalkOptions:
     lang: str = "en"
     clients: tuple[str, ...] = ()  # `--client`, as the names matrix spells them; empty: every client
     protocol: ProtocolChoice = field(default_factory=ProtocolChoice)  # what is spoken before TLS (STARTTLS), and why
+    answers: Mapping[str, Answer] = field(default_factory=dict)  # the walk's questions answered ahead (`--answer`)
 
 
 class RequestError(BadInput):
     """Bad input in one field of the request; `field` is its CLI option name without `--`
     ("target", "port", "resolve", "nameserver", "hosts-file", "ca", "client-cert",
-    "client-key", "expect-client-identity", "token", "timeout", "client", "starttls"), so a form can show it there."""
+    "client-key", "expect-client-identity", "token", "timeout", "client", "starttls", "answer"), so a form can show it there."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -147,6 +150,7 @@ def build_request(
     clients: Sequence[str] = (),
     starttls: str | None = None,
     client_alias: str | None = None,
+    answers: Sequence[str] | Mapping[str, Answer] = (),
 ) -> WalkOptions:
     """Plain values (as typed on the command line or in the form) → checked WalkOptions.
 
@@ -193,6 +197,8 @@ def build_request(
         pins = tuple(parse_resolve_pin(r) for r in resolves)
     with _field("client"):
         asked = parse_clients(clients)
+    with _field("answer"):
+        preset = dict(answers) if isinstance(answers, Mapping) else parse_answers(answers)
     return WalkOptions(
         target=parsed,
         nameservers=servers,
@@ -208,6 +214,7 @@ def build_request(
         lang=lang,
         clients=asked,
         protocol=protocol,
+        answers=preset,
     )
 
 

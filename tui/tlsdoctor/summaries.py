@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from tlsdoctor.facts.questions import Answered
 from tlsdoctor.facts.steps import StepResult
 from tlsdoctor.findings import Code, StepId, StepStatus
 from tlsdoctor.i18n import N_, _
@@ -159,3 +160,48 @@ def step_summary(result: StepResult) -> str:
             return _("nothing wrong found")
         return _("most likely: {id} {title}").format(id=data[0].kb_id, title=data[0].title)
     return ""
+
+
+# What an answer of the guided walk says, as a sentence of the path taken ("the user said: …").
+_SAID: Mapping[tuple[str, str], str] = MappingProxyType(
+    {
+        ("hosts", "intended"): N_("the hosts file line is intended"),
+        ("hosts", "stale"): N_("the hosts file line is stale"),
+        ("hosts", "dns"): N_("the failing client uses DNS, not the hosts file"),
+        ("hosts", "unknown"): N_("it is not known whether the failing client reads the hosts file"),
+        ("address", "intermittent"): N_("the failure is intermittent"),
+        ("address", "unknown"): N_("it is not known which address the failing client reaches"),
+        ("client-cert", "without"): N_("no client certificate is loaded"),
+        ("client", "unknown"): N_("the failing client is not known"),
+    }
+)
+_BY: Mapping[str, str] = MappingProxyType(
+    {
+        "default": N_("default"),
+        "option": N_("option"),
+        "pasted": N_("from the pasted message"),
+        "earlier": N_("as in the last run"),
+        "user": N_("the user said"),
+    }
+)
+
+
+def answered_text(a: Answered) -> str:
+    """One settled question as a sentence: "the failing client is Java", "the hosts file line is intended"."""
+    fixed = _SAID.get((a.question.value, a.value))
+    if fixed is not None:
+        return _(fixed)
+    if a.question.value == "client":
+        return _("the failing client is {client}").format(client=a.detail or _(a.label))
+    if a.question.value == "address":
+        return _("the failing client reaches {address}").format(address=a.value)
+    if a.question.value == "client-cert":
+        return _("a client certificate was loaded: {files}").format(files=a.detail)
+    if a.question.value == "start":
+        return _("what is wrong: {answer}").format(answer=_(a.label))
+    return _(a.label)
+
+
+def answered_by(a: Answered) -> str:
+    """Where the answer came from, in words: the user, an option, the default, the pasted message."""
+    return _(_BY.get(a.by.value, a.by.value))

@@ -14,7 +14,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,9 +29,11 @@ from tlsdoctor.analysis.fetch import FetchView, analyse_fetch
 from tlsdoctor.analysis.hosts import HostsTable, hosts_view, parse_hosts_table
 from tlsdoctor.analysis.mtls import analyse_client
 from tlsdoctor.analysis.names import check_names
-from tlsdoctor.analysis.path import road_for, weigh_divergent, weigh_dns, weigh_faults
+from tlsdoctor.analysis.path import Road, road_for, weigh_divergent, weigh_dns, weigh_faults
 from tlsdoctor.diagnosis import Report, build_report
+from tlsdoctor.errors import BadInput
 from tlsdoctor.facts.hosts import HostsFile
+from tlsdoctor.facts.questions import Answer, Answered, AnsweredBy, Question, QuestionId
 from tlsdoctor.facts.steps import (
     StepFinished,
     StepProgress,
@@ -39,24 +41,37 @@ from tlsdoctor.facts.steps import (
     StepStarted,
     WalkFinished,
 )
-from tlsdoctor.facts.tls import Handshake, SniMode
 from tlsdoctor.facts.trust import TrustAnchors
 from tlsdoctor.findings import Code, Finding, Severity, StepId, StepStatus, worst_status
-from tlsdoctor.i18n import N_
+from tlsdoctor.i18n import N_, _
 from tlsdoctor.probe.aia import fetch_ca_issuers
+from tlsdoctor.probe.batches import Fetcher
+from tlsdoctor.probe.clientfiles import load_client_material
 from tlsdoctor.probe.dns import resolve
 from tlsdoctor.probe.hosts import read_hosts_file
 from tlsdoctor.probe.mtls import handshake_for_material
-from tlsdoctor.probe.tls import ALL_MODES, fetch_all
 from tlsdoctor.probe.truststore import load_trust_anchors
 from tlsdoctor.protocols import ProtocolChoice
+from tlsdoctor.questions import (
+    CLIENT_GROUPS,
+    PathTaken,
+    address_question,
+    client_cert_question,
+    client_question,
+    hosts_question,
+    recorded_clients,
+    settle_divergent,
+    settle_hosts,
+    settled,
+    start_record,
+)
 from tlsdoctor.request import ResolvePin, WalkOptions
 from tlsdoctor.target import Target
 
-Event = StepStarted | StepProgress | StepFinished | WalkFinished[Report]
+Event = StepStarted | StepProgress | StepFinished | Question | Answered | WalkFinished[Report]
+Sent = Answer | None  # what a consumer sends back: an Answer after a Question, else nothing
 
 MAX_ADDRESSES = 32  # addresses probed per walk (hardening: hostile DNS can return hundreds)
-MAX_PARALLEL = 16  # handshakes in flight at once
 MAX_AIA_URLS = 2
 
 
@@ -122,63 +137,6 @@ def _pins_for(options: WalkOptions) -> tuple[str, ...]:
     return tuple(p.address for p in options.resolves if p.host.lower() in (t.ascii_host, t.display_host) and p.port == t.port)
 
 
-class _Fetcher:
-    """`probe.tls.fetch_all` in batches (the pinned addresses at once, the rest once DNS has
-    answered), their progress on one queue as events of the fetch step.
-
-    SNI first on each address, the other modes only when it answered (a dead
-    address costs one attempt); at most MAX_PARALLEL handshakes in flight per batch.
-    """
-
-    def __init__(self, options: WalkOptions) -> None:
-        self.options = options
-        self.queue: asyncio.Queue[StepProgress | None] = asyncio.Queue()
-        self.tasks: list[asyncio.Task[tuple[Handshake, ...]]] = []
-        self.counts: list[tuple[int, int]] = []
-        self.started: tuple[str, ...] = ()
-
-    def start(self, addresses: Sequence[str]) -> None:
-        target = self.options.target
-        modes = (SniMode.SNI,) if target.is_ip else ALL_MODES
-        index = len(self.tasks)
-        self.counts.append((0, len(addresses) * len(modes)))
-        self.started = (*self.started, *addresses)
-
-        def progress(done: int, planned: int, handshake: Handshake) -> None:
-            self.counts[index] = (done, planned)
-            done_all, planned_all = sum(d for d, _ in self.counts), sum(p for _, p in self.counts)
-            detail = f"{handshake.address} {handshake.sni_mode.value}"
-            self.queue.put_nowait(StepProgress(StepId.FETCH, done_all, planned_all, detail))
-
-        task = asyncio.ensure_future(
-            fetch_all(
-                tuple(addresses), target.port, target.sni, self.options.timeout,
-                modes=modes, max_parallel=MAX_PARALLEL, skip_dead=True, progress=progress,
-                preamble=self.options.protocol.starttls,
-            )
-        )  # fmt: skip
-        task.add_done_callback(lambda _task: self.queue.put_nowait(None))
-        self.tasks.append(task)
-
-    async def progress(self) -> AsyncIterator[StepProgress]:
-        """Every progress event, until each batch has finished (one None per batch)."""
-        pending = len(self.tasks)
-        while pending:
-            event = await self.queue.get()
-            if event is None:
-                pending -= 1
-            else:
-                yield event
-
-    async def handshakes(self) -> tuple[Handshake, ...]:
-        batches = [await task for task in self.tasks]
-        return tuple(h for batch in batches for h in batch)
-
-    def cancel(self) -> None:
-        for task in self.tasks:
-            task.cancel()
-
-
 async def _hosts_for(options: WalkOptions) -> tuple[HostsFile, HostsTable]:
     """The hosts file as read (an unreadable one says why) and its usable lines (none when unreadable)."""
     hosts_file = await asyncio.to_thread(read_hosts_file, options.hosts_file)
@@ -192,31 +150,42 @@ def _load_anchors(options: WalkOptions) -> asyncio.Future[TrustAnchors]:
     )
 
 
-async def walk(options: WalkOptions) -> AsyncIterator[Event]:
-    """Run every step in order, yielding events as they happen."""
-    fetcher = _Fetcher(options)
+async def walk(options: WalkOptions) -> AsyncGenerator[Event, Sent]:
+    """Run every step in order, yielding events as they happen.
+
+    After a `Question` the walk waits for its consumer's `asend(Answer)`; a plain
+    `async for` sends nothing, so every question takes its default (or the answer
+    preset in `options.answers`) and the walk never blocks."""
+    fetcher = Fetcher(options.target, options.timeout, options.protocol.starttls)
+    inner = _walk(options, fetcher)
     try:
-        async for event in _walk(options, fetcher):
-            yield event
+        sent: Sent = None
+        while True:
+            try:
+                event = await inner.asend(sent)
+            except StopAsyncIteration:
+                return
+            sent = yield event
     finally:
         fetcher.cancel()
+        await inner.aclose()
 
 
-async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]:
+async def _walk(options: WalkOptions, fetcher: Fetcher) -> AsyncGenerator[Event, Sent]:
     target = options.target
     at = options.at or dt.datetime.now(dt.UTC)
-    asked = options.clients
     results: dict[StepId, StepResult] = {}
+    path = PathTaken(options.answers)
+    if (start := start_record(options.answers)) is not None:
+        yield path.keep(start)
 
     def finish(result: StepResult) -> StepFinished:
         results[result.step] = result
         return StepFinished(result)
 
-    # 1 target
+    # 1 target (and which client fails: asked while the first handshakes and DNS run)
     yield StepStarted(StepId.TARGET)
     timer = _Timer()
-    yield finish(_result(StepId.TARGET, TargetView(target, target.sni, options.resolves, options.protocol), (), timer))
-
     # The client's road is known before DNS: a --resolve pin, or a hosts line for the name.
     # A pinned address does not wait for DNS: its handshakes start now, beside the lookup.
     pins = _pins_for(options)
@@ -229,21 +198,33 @@ async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]
     if early:
         fetcher.start(early[:MAX_ADDRESSES])
         anchors_task = _load_anchors(options)
+    dns_timer = _Timer()
+    dns_task = None if target.is_ip else fetcher.beside(resolve(target.ascii_host, list(options.nameservers) or None, options.timeout))
+    record = recorded_clients(options.clients) if options.clients else None
+    if record is None and (QuestionId.START in options.answers or QuestionId.CLIENT in options.answers):
+        question = client_question(options.answers)  # the guided intake asks; `tlsdoctor HOST` does not
+        sent = (yield question) if path.to_ask(question) else None
+        answer, record = path.settle(question, sent, keep=False)
+        options = dataclasses.replace(options, clients=CLIENT_GROUPS[answer.value])
+    if record is not None:
+        yield path.keep(record)
+    asked = options.clients
+    yield finish(_result(StepId.TARGET, TargetView(target, target.sni, options.resolves, options.protocol), (), timer))
 
     # 2 dns
     yield StepStarted(StepId.DNS)
     dns_addresses: tuple[str, ...] = ()
-    if target.is_ip:
+    if dns_task is None:
         yield finish(_skipped(StepId.DNS, N_("The target is an IP address: nothing to resolve.")))
     else:
-        timer = _Timer()
-        dns_result = await resolve(target.ascii_host, list(options.nameservers) or None, options.timeout)
+        dns_result = await dns_task
         dns_addresses = dns_result.addresses
-        yield finish(_result(StepId.DNS, dns_view(dns_result), weigh_dns(dns_findings(dns_result), road), timer))
+        yield finish(_result(StepId.DNS, dns_view(dns_result), weigh_dns(dns_findings(dns_result), road), dns_timer))
 
     # 3 hosts
     yield StepStarted(StepId.HOSTS)
     used: tuple[str, ...]
+    road_answer: str | None = None  # the answer that said which addresses the client reaches
     hosts_addresses: tuple[str, ...] = ()
     if target.is_ip:
         used = pins or (target.ascii_host,)
@@ -254,6 +235,14 @@ async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]
         view = hosts_view(
             entries, target.ascii_host, dns_addresses, options.hosts_file, resolves=pins, invalid_lines=invalid, read=hosts_read
         )
+        hosts_q = hosts_question(view)
+        if hosts_q is not None:
+            sent = (yield hosts_q) if path.to_ask(hosts_q) else None
+            answer, record = path.settle(hosts_q, sent)
+            yield record
+            view = settle_hosts(view, answer.value)
+            road = Road.ANSWER if answer.value == "dns" else road
+            road_answer = answer.value if answer.value in ("intended", "dns") else None
         used = view.used_addresses
         hosts_addresses = view.hosts_addresses
         yield finish(_result(StepId.HOSTS, view, view.findings, timer))
@@ -283,7 +272,20 @@ async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]
         if primary is not None:
             anchors = await anchors_task
             judgement = judge_addresses(handshakes, target, used, anchors=anchors, at=at, asked=asked)
+            address_q = address_question(judgement, used)
+            if address_q is not None:
+                sent = (yield address_q) if path.to_ask(address_q) else None
+                answer, record = path.settle(address_q, sent)
+                yield record
+                road_answer = answer.value if answer.value != "unknown" else road_answer
+                if answer.value in used:  # the client reaches this address: the others are context
+                    used, road = (answer.value,), Road.ANSWER
+                    fetch_view = analyse_fetch(handshakes, used_addresses=used)
+                    primary = fetch_view.primary or primary
+                    findings = weigh_faults(_with_dropped(fetch_view.findings, truncated_from), used, road)
+                    judgement = judge_addresses(handshakes, target, used, anchors=anchors, at=at, asked=asked)
             findings = weigh_divergent(findings, judgement.every_address_fine, path_fine=judgement.path_fine, road=road)
+            findings = settle_divergent(findings, judgement, used, road_answer)
         data = FetchStepData(fetch_view, addresses, used, truncated_from)
         yield finish(_result(StepId.FETCH, data, findings, timer))
 
@@ -338,6 +340,26 @@ async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]
     # 7 client (mTLS)
     yield StepStarted(StepId.CLIENT)
     requested = primary is not None and primary.certificate_requested
+    error = None
+    for _attempt in range(3):  # a file that does not load is asked for again, with the reason
+        if not requested or primary is None or options.client is not None:
+            break
+        question = client_cert_question(primary, error)
+        sent = (yield question) if path.to_ask(question) else None
+        answer, record = path.settle(question, sent, keep=False)
+        if answer.value == "load":
+            try:
+                if not answer.cert_file:
+                    raise BadInput(_("Give the certificate file."))
+                loaded = await asyncio.to_thread(load_client_material, answer.cert_file, answer.key_file, answer.password)
+                options = dataclasses.replace(options, client=loaded)
+            except BadInput as exc:
+                error = str(exc)
+                if _attempt < 2:
+                    continue
+                record = settled(question, Answer("without", by=AnsweredBy.DEFAULT))[1]
+        yield path.keep(record)
+        break
     if options.client is None and not requested and options.token is None:
         yield finish(_skipped(StepId.CLIENT, N_("No client certificate was given and the server did not ask for one.")))
     else:
@@ -357,17 +379,28 @@ async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]
     # 8 diagnosis
     yield StepStarted(StepId.DIAGNOSIS)
     timer = _Timer()
-    report = build_report(target, [results[s] for s in StepId if s in results], options, at, elapsed_ms=timer.ms())
+    report = build_report(target, [results[s] for s in StepId if s in results], options, at, elapsed_ms=timer.ms(), path=tuple(path.records))
     diagnosis_step = report.diagnosis_step
     assert diagnosis_step is not None  # build_report always adds it
     yield finish(diagnosis_step)
     yield WalkFinished(report)
 
 
-async def run_walk(options: WalkOptions) -> Report:
-    """Drive the walk to the end and return its report (for `check`)."""
+Ask = Callable[[Question], Awaitable[Answer | None]]
+
+
+async def run_walk(options: WalkOptions, ask: Ask | None = None) -> Report:
+    """Drive the walk to the end and return its report. Without `ask` (`check`) nothing is asked:
+    each question takes its preset answer (`options.answers`) or its default."""
     report = None
-    async for event in walk(options):
+    stream = walk(options)
+    sent: Sent = None
+    while True:
+        try:
+            event = await stream.asend(sent)
+        except StopAsyncIteration:
+            break
+        sent = await ask(event) if ask is not None and isinstance(event, Question) else None
         if isinstance(event, WalkFinished):
             report = event.report
     assert report is not None  # the walk always ends with WalkFinished

@@ -32,12 +32,14 @@ class Road(StrEnum):
     RESOLVE = "resolve"  # a --resolve pin: neither the hosts file nor DNS is asked
     HOSTS = "hosts"  # a hosts-file line for the name: DNS is not asked
     DNS = "dns"
+    ANSWER = "answer"  # the user said which addresses the failing client reaches (a walk's question)
 
 
 # What a finding off the road means for the reader (evidence `note`; words in render.labels).
 OFF_PATH_NOTES = {
     Road.RESOLVE: "clients-without-the-pin-fail",
     Road.HOSTS: "hosts-file-answers",
+    Road.ANSWER: "the-user-said",
 }
 
 

@@ -34,6 +34,7 @@ from .screens import (
     WalkScreen,
 )
 from .screens.export import ExportDialog
+from .screens.start import StartScreen
 
 if TYPE_CHECKING:
     from tlsdoctor.demo import DemoLab as Lab
@@ -86,10 +87,12 @@ class TlsDoctorApp(App[int]):
         replay: Sequence[Event] | None = None,
         server_log: Callable[[], Sequence[str]] | None = None,
         redact: bool = False,
+        guided: bool = False,
     ) -> None:
         """`replay`: recorded engine events to show instead of a live walk (fixed pictures);
         `server_log`: a lab server's log to show beside the walk of `options` (the demo's scenarios);
-        `redact`: the walk starts in screen-sharing mode (`--redact`)."""
+        `redact`: the walk starts in screen-sharing mode (`--redact`);
+        `guided`: without options, start with "what is wrong?" (`tlsdoctor` alone) instead of the form."""
         set_language(lang)
         super().__init__()
         self.options = options
@@ -99,6 +102,7 @@ class TlsDoctorApp(App[int]):
         self.replay = replay
         self.server_log = server_log
         self.redact = redact
+        self.guided = guided
         self.export_dir = Path(export_dir) if export_dir is not None else Path.cwd()
 
     def on_mount(self) -> None:
@@ -115,6 +119,8 @@ class TlsDoctorApp(App[int]):
             self.push_screen(
                 WalkScreen(self.options, back_allowed=False, replay=self.replay, server_log=self.server_log, redact=self.redact)
             )
+        elif self.guided:
+            self.push_screen(StartScreen())
         else:
             self.push_screen(FormScreen())
 
@@ -247,6 +253,11 @@ class TlsDoctorApp(App[int]):
         yield SystemCommand(_("Copy report as Markdown"), _("Copy the whole report (OSC 52)"), lambda: self._walk_action(WalkScreen.action_copy_report))
         yield SystemCommand(_("Re-run the walk"), _("Run every step again"), lambda: self._walk_action(WalkScreen.action_rerun))
         yield SystemCommand(
+            _("Re-run and answer again"),
+            _("Run every step again and ask every question again"),
+            lambda: self._walk_action(WalkScreen.action_rerun_asking),
+        )
+        yield SystemCommand(
             _("Redact names for screen sharing"),
             _("Toggle placeholders for host names, addresses and fingerprints, on screen and in exports"),
             lambda: self._walk_action(WalkScreen.action_toggle_redaction),
@@ -268,7 +279,7 @@ class TlsDoctorApp(App[int]):
 
 def run_app(options: WalkOptions | None, lang: str, *, redact: bool = False) -> int:
     """`tlsdoctor [TARGET]`: with options the walk starts at once, else the form. Returns the exit code."""
-    app = TlsDoctorApp(options, lang=lang, redact=redact)
+    app = TlsDoctorApp(options, lang=lang, redact=redact, guided=options is None)
     app.run()
     walk = app.walk_screen()
     if walk is not None and walk.state.report is not None:

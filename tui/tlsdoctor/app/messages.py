@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from textual.message import Message
 
+from tlsdoctor.facts.questions import Answered
 from tlsdoctor.facts.steps import (
     StepFinished,
     StepProgress,
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from tlsdoctor.request import WalkOptions
     from tlsdoctor.walk import Event
 
-EventT = TypeVar("EventT", StepStarted, StepProgress, StepFinished, "WalkFinished[Report]")
+EventT = TypeVar("EventT", StepStarted, StepProgress, StepFinished, Answered, "WalkFinished[Report]")
 
 
 class WalkMessage(Message, Generic[EventT]):
@@ -53,7 +54,11 @@ class WalkFinishedMessage(WalkMessage["WalkFinished[Report]"]):
     """The walk ended with its report (event: WalkFinished)."""
 
 
-AnyWalkMessage = StepStartedMessage | StepProgressMessage | StepFinishedMessage | WalkFinishedMessage
+class AnsweredMessage(WalkMessage[Answered]):
+    """A question of the walk was settled (event: Answered): one more step of the path taken."""
+
+
+AnyWalkMessage = StepStartedMessage | StepProgressMessage | StepFinishedMessage | AnsweredMessage | WalkFinishedMessage
 
 
 class WalkCancelledMessage(Message):
@@ -62,9 +67,11 @@ class WalkCancelledMessage(Message):
     bubble = False
 
 
-def message_for(event: Event) -> AnyWalkMessage:
-    """The message that carries `event` to the walk screen."""
+def message_for(event: Event) -> AnyWalkMessage | None:
+    """The message that carries `event` to the walk screen (None for a Question: the worker asks it)."""
     match event:
+        case Answered():
+            return AnsweredMessage(event)
         case StepStarted():
             return StepStartedMessage(event)
         case StepProgress():
@@ -73,6 +80,7 @@ def message_for(event: Event) -> AnyWalkMessage:
             return StepFinishedMessage(event)
         case WalkFinished():
             return WalkFinishedMessage(event)
+    return None
 
 
 class RequestReady(Message):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tlsdoctor.diagnosis import command_context, rank_findings
+from tlsdoctor.facts.questions import Answered, Question
 from tlsdoctor.facts.steps import StepResult
 from tlsdoctor.findings import StepId, StepStatus
 from tlsdoctor.walk import Event
@@ -108,10 +109,13 @@ class WalkState:
     replayed: bool = False  # events came from a recording: times are the recorded ones
     fetch_rows: tuple[HandshakeRow, ...] = ()  # the fetch step's table, computed when it finished
     server_log: tuple[str, ...] = ()  # demo only: what the lab's server logged (read when the walk ends)
+    path: list[Answered] = field(default_factory=list)  # the questions settled so far (the breadcrumb)
+    asking: Question | None = None  # the question on screen, while the walk waits for its answer
+    previous: Report | None = None  # the last run's report, kept for the comparison after a re-run
 
     def reset(self) -> None:
-        """Forget the walk (a re-run); screen-sharing mode stays."""
-        fresh = WalkState(redact=self.redact)
+        """Forget the walk (a re-run); screen-sharing mode and the last finished report stay."""
+        fresh = WalkState(redact=self.redact, previous=self.report or self.previous)
         for f in dataclasses.fields(self):
             setattr(self, f.name, getattr(fresh, f.name))
 
@@ -168,6 +172,7 @@ def relocalised_report(report: Report, options: WalkOptions, lang: str) -> Repor
     """The same report with its diagnosis texts in `lang` (knowledge texts are chosen per language)."""
     if report.target is None:
         return report
-    diagnosis = rank_findings(report.findings, command_context(report.target, report.steps, options), lang)
+    ctx = report.context or command_context(report.target, report.steps, options)
+    diagnosis = rank_findings(report.findings, ctx, lang, clients=report.judged_clients)
     steps = tuple(dataclasses.replace(s, data=diagnosis) if s.step is StepId.DIAGNOSIS else s for s in report.steps)
     return dataclasses.replace(report, diagnosis=diagnosis, steps=steps, lang=lang)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypedDict
 
 from tlsdoctor.findings import Code, Finding, Severity
+from tlsdoctor.knowledge.clientfix import commands_for
 from tlsdoctor.knowledge.commands import CommandContext, render_command
 from tlsdoctor.knowledge.load import load_knowledge
 from tlsdoctor.knowledge.model import Entry, KnowledgeBase, check_lang
@@ -146,8 +147,10 @@ def diagnosis_for(
     score: float = 1.0,
     because: Sequence[Code] = (),
     found: frozenset[Code] | None = None,
+    clients: Sequence[str] = (),
 ) -> Diagnosis:
-    """One entry as a Diagnosis; dead ends are judged against `found` (default: `because`)."""
+    """One entry as a Diagnosis; dead ends are judged against `found` (default: `because`); with
+    `clients` (the failing ones) each fix shows their commands first and not the other clients'."""
     return Diagnosis(
         kb_id=entry.id,
         slug=entry.slug,
@@ -157,7 +160,7 @@ def diagnosis_for(
         fix_rate=entry.fix_rate,
         confidence=entry.confidence,
         workarounds=tuple(
-            RenderedWorkaround(w.rank, w.success_rate, w.text.get(lang), tuple(c for t in w.commands if (c := render_command(t, ctx))))
+            RenderedWorkaround(w.rank, w.success_rate, w.text.get(lang), tuple(c for t in commands_for(w.commands, clients) if (c := render_command(t, ctx))))
             for w in entry.workarounds
         ),
         dead_ends=_dead_ends(entry, frozenset(because) if found is None else found, lang),
@@ -172,6 +175,7 @@ def diagnose(
     lang: str = "en",
     kb: KnowledgeBase | None = None,
     protocol: str | None = None,
+    clients: Sequence[str] = (),
 ) -> tuple[Diagnosis, ...]:
     """Findings → ranked entries (best first, ties by id). Info-only input gives nothing.
 
@@ -199,5 +203,5 @@ def diagnose(
     scored.sort(key=lambda item: (-item[0], item[1].id))
     # dead ends are judged against everything found, not only this entry's codes
     return tuple(
-        diagnosis_for(entry, ctx, lang, score=score, because=matched, found=found) for score, entry, matched in scored
+        diagnosis_for(entry, ctx, lang, score=score, because=matched, found=found, clients=clients) for score, entry, matched in scored
     )

@@ -117,6 +117,7 @@ OFF_PATH_WORDS: Mapping[str, str] = MappingProxyType(
     {
         "clients-without-the-pin-fail": N_("not on this client's path (--resolve pins the address): clients without the pin fail"),
         "hosts-file-answers": N_("not on this client's path: the hosts file answers for the name"),
+        "the-user-said": N_("not on this client's path: the user said it reaches other addresses"),
     }
 )
 

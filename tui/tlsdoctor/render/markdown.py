@@ -21,11 +21,13 @@ from tlsdoctor.render.labels import (
     status_label,
     step_title,
 )
+from tlsdoctor.render.path import comparison_markdown, path_markdown
 from tlsdoctor.summaries import finding_title, step_summary
 
 
 def render_markdown(report: Report) -> str:
     out = _steps_markdown(report) if report.target is not None else _explain_markdown(report)
+    out.extend(path_markdown(report) + comparison_markdown(report))
     out.extend(_diagnosis_markdown(report))
     return "\n".join(out).rstrip() + "\n"
 

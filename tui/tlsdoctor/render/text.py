@@ -20,6 +20,7 @@ from tlsdoctor.render.labels import (
     status_label,
     step_title,
 )
+from tlsdoctor.render.path import comparison_text, path_text
 from tlsdoctor.summaries import step_summary
 
 
@@ -41,6 +42,8 @@ def render_text(report: Report) -> str:
             for f in s.findings:
                 lines.append(f"   {finding_line(f)}")
         lines.append("")
+        lines.extend(path_text(report))
+        lines.extend(comparison_text(report))
     else:
         lines.extend(_explain_text(report))
     lines.extend(_diagnosis_text(report))

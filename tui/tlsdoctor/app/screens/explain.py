@@ -3,11 +3,14 @@
 `tlsdoctor.explain` recognises the client and the findings; the knowledge
 base ranks the entries; the dialog dismisses with the id of the entry to open
 (or None). The pasted text is untrusted: every excerpt is shown literally.
+Opened from the start question (`guided`), it also offers to check the host the
+message names: it dismisses with `CHECK_HOST`, its `explanation` and `text` say
+the rest.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,9 +22,14 @@ from textual.widgets import Button, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tlsdoctor.i18n import _, current_language
+
+if TYPE_CHECKING:
+    from tlsdoctor.explain import Explanation
 from tlsdoctor.summaries import finding_title
 
 from ..display import lazy_gettext, lit
+
+CHECK_HOST = "check-host"  # dismissed with this: walk the host the message names (guided)
 
 
 class ExplainDialog(ModalScreen[str | None]):
@@ -33,10 +41,12 @@ class ExplainDialog(ModalScreen[str | None]):
         Binding("ctrl+e", "explain", lazy_gettext("Explain"), id="explain", priority=True),
     ]
 
-    def __init__(self, text: str = "") -> None:
+    def __init__(self, text: str = "", *, guided: bool = False) -> None:
         super().__init__()
         self.text = text
+        self.guided = guided
         self.entries: list[str] = []
+        self.explanation: Explanation | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -44,6 +54,8 @@ class ExplainDialog(ModalScreen[str | None]):
             yield TextArea(self.text, id="pasted", soft_wrap=True)
             with Horizontal(classes="buttons"):
                 yield Button(_("Explain"), id="do-explain", variant="primary")
+                if self.guided:
+                    yield Button(_("Check the host"), id="check-host")
                 yield Button(_("Close"), id="close")
             yield VerticalScroll(id="explain-result")
             yield OptionList(id="explain-entries")
@@ -51,6 +63,11 @@ class ExplainDialog(ModalScreen[str | None]):
     @on(Button.Pressed, "#do-explain")
     async def _pressed_explain(self) -> None:
         await self.action_explain()
+
+    @on(Button.Pressed, "#check-host")
+    async def _pressed_check(self) -> None:
+        await self.action_explain()
+        self.dismiss(CHECK_HOST)
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
@@ -61,7 +78,7 @@ class ExplainDialog(ModalScreen[str | None]):
         from tlsdoctor.knowledge import diagnose  # lazy: start-up cost
 
         self.text = self.query_one("#pasted", TextArea).text
-        explanation = explain(self.text)
+        explanation = self.explanation = explain(self.text)
         diagnosis = diagnose(explanation.findings, None, lang=current_language())
         result = self.query_one("#explain-result", VerticalScroll)
         await result.remove_children()

@@ -8,6 +8,7 @@ not load is reported under its field. Error texts are shown literally.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -35,6 +36,7 @@ from ..messages import RequestReady
 from .walk import WalkScreen
 
 if TYPE_CHECKING:
+    from tlsdoctor.facts.questions import Answer
     from tlsdoctor.request import WalkOptions
 
 
@@ -47,9 +49,11 @@ class FormScreen(Screen[None]):
         Binding("f2", "app.switch_language", lazy_gettext("中文/English"), id="form-language"),
     ]
 
-    def __init__(self, defaults: dict[str, str] | None = None) -> None:
+    def __init__(self, defaults: dict[str, str] | None = None, answers: dict[str, Answer] | None = None) -> None:
+        """`answers`: the guided walk's answers so far (what is wrong, the client a pasted message names)."""
         super().__init__()
         self.values: dict[str, str] = dict(defaults or {})
+        self.answers = dict(answers or {})
         self.errors: dict[str, str] = {}
         self.checked = FieldCheck()
         self.load_error: str | None = None  # the client files did not load on the last Start
@@ -121,7 +125,10 @@ class FormScreen(Screen[None]):
     def _on_request_ready(self, message: RequestReady) -> None:
         self.loading = False
         self.validate_all()
-        self.app.push_screen(WalkScreen(message.options))
+        options = message.options
+        if self.answers:
+            options = dataclasses.replace(options, answers={**self.answers, **options.answers})
+        self.app.push_screen(WalkScreen(options))
 
     @on(Worker.StateChanged)
     def _on_worker_state(self, event: Worker.StateChanged) -> None:

@@ -10,10 +10,16 @@ finding, its evidence, top fix and its command) and the step list fit with no
 key press; a row is kept for the path taken (`#breadcrumb`, empty until the
 walk asks questions). Confirmations go to the message line (`CopySelection`),
 never over the evidence.
+
+Where the walk asks (a `Question` event) the worker opens a `QuestionDialog`
+and sends its `Answer` back into the stream; each settled question (`Answered`)
+joins the breadcrumb. `r` runs the walk again with the same answers and shows
+what changed since the last run (`compare.compare_reports`) in the card.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, ClassVar
@@ -25,6 +31,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, OptionList, Static
 from textual.worker import Worker, WorkerState
 
+from tlsdoctor.facts.questions import Answer, AnsweredBy, Question
 from tlsdoctor.findings import StepId, StepStatus
 from tlsdoctor.i18n import _, current_language
 from tlsdoctor.redact import Redaction, Redactor, redaction_for, user_files
@@ -34,6 +41,7 @@ from tlsdoctor.walk import Event
 
 from ..display import lazy_gettext, set_display_filter
 from ..messages import (
+    AnsweredMessage,
     StepFinishedMessage,
     StepProgressMessage,
     StepStartedMessage,
@@ -42,12 +50,14 @@ from ..messages import (
     message_for,
 )
 from ..state import WalkState
+from ..widgets.breadcrumb import breadcrumb
 from ..widgets.evidence import EvidencePane
 from ..widgets.message import MessageLine
 from ..widgets.status import status_line
 from ..widgets.steps import StepList
 from ..widgets.verdict import verdict_card
 from .copying import CopySelection
+from .question import QuestionDialog
 
 if TYPE_CHECKING:
     from tlsdoctor.request import WalkOptions
@@ -85,6 +95,8 @@ class WalkScreen(CopySelection):
         `redact`: start in screen-sharing mode (`--redact`)."""
         super().__init__(name=name)
         self.options = options
+        self.asked_options = options  # as given: a re-run that asks again starts from these
+        self.answers: dict[str, Answer] = {}  # what the user answered in this screen's walks
         self.server_log = server_log
         self.replay = tuple(replay) if replay is not None else None
         self.state = WalkState(redact=redact)
@@ -101,8 +113,9 @@ class WalkScreen(CopySelection):
 
     def compose(self) -> ComposeResult:
         yield Static(status_line(self.state, self.target_text), id="status-line")
-        yield Static("", id="breadcrumb")  # the path taken (questions and answers), shown once there is one
-        with Vertical(id="verdict", classes="-shown" if self.state.report and self.state.report.diagnosis else ""):
+        yield Static(breadcrumb(self.state), id="breadcrumb", classes="-shown" if self.state.path else "")  # the path taken
+        report = self.state.report
+        with Vertical(id="verdict", classes="-shown" if report and (report.diagnosis or report.comparison) else ""):
             yield from verdict_card(self.state)
         with Horizontal(id="walk-body"):
             yield StepList(self.state, id="steps")
@@ -169,6 +182,9 @@ class WalkScreen(CopySelection):
     # the worker ------------------------------------------------------------------------
     def start_walk(self) -> None:
         self.state.reset()
+        crumb = self.query_one("#breadcrumb", Static)
+        crumb.update(breadcrumb(self.state))
+        crumb.remove_class("-shown")
         self.state.began = time.monotonic()
         self.step_list.refresh_steps()
         self._refresh_status()
@@ -180,12 +196,34 @@ class WalkScreen(CopySelection):
         if self.replay is not None:
             self.state.replayed = True
             for event in self.replay:
-                self.post_message(message_for(event))
+                message = message_for(event)
+                if message is not None:  # a recorded walk's questions were answered: their Answered events follow
+                    self.post_message(message)
             return
         from tlsdoctor.walk import walk  # lazy: start-up cost (probes, analysis)
 
-        async for event in walk(self.options):
-            self.post_message(message_for(event))
+        stream = walk(self.options)
+        sent: Answer | None = None
+        while True:
+            try:
+                event = await stream.asend(sent)
+            except StopAsyncIteration:
+                break
+            sent = await self.ask(event) if isinstance(event, Question) else None
+            message = message_for(event)
+            if message is not None:
+                self.post_message(message)
+
+    async def ask(self, question: Question) -> Answer:
+        """Open the question dialog over the walk and wait for the answer (the walk waits too)."""
+        self.state.asking = question
+        self._refresh_status()
+        answer = await self.app.push_screen_wait(QuestionDialog(question))
+        self.state.asking = None
+        self._refresh_status()
+        if answer.by is AnsweredBy.USER:
+            self.answers[question.id] = answer
+        return answer
 
     @on(Worker.StateChanged)
     def _on_worker_state(self, event: Worker.StateChanged) -> None:
@@ -212,6 +250,14 @@ class WalkScreen(CopySelection):
         if step is self.selected:
             await self.show_step(step)
 
+    @on(AnsweredMessage)
+    def _on_answered(self, message: AnsweredMessage) -> None:
+        self.state.events.append(message.event)
+        self.state.path.append(message.event)
+        crumb = self.query_one("#breadcrumb", Static)
+        crumb.update(breadcrumb(self.state))
+        crumb.add_class("-shown")
+
     @on(StepProgressMessage)
     def _on_progress(self, message: StepProgressMessage) -> None:
         ev = message.event
@@ -234,6 +280,10 @@ class WalkScreen(CopySelection):
     async def _on_walk_finished(self, message: WalkFinishedMessage) -> None:
         self.state.events.append(message.event)
         self.state.report = message.event.report
+        if self.state.previous is not None and self.state.report is not None and not self.state.replayed:
+            from tlsdoctor.compare import compare_reports  # lazy: start-up cost (only a re-run needs it)
+
+            self.state.report = dataclasses.replace(self.state.report, comparison=compare_reports(self.state.previous, self.state.report))
         if self.state.report is not None and self.state.report.lang != current_language():
             self.state.relocalise(self.options, current_language())
         self.state.ended = time.monotonic()
@@ -274,6 +324,15 @@ class WalkScreen(CopySelection):
             self.dismiss(None)
 
     def action_rerun(self) -> None:
+        """Run the walk again with this walk's answers (after a fix) and show what changed."""
+        kept = {key: dataclasses.replace(a, by=AnsweredBy.EARLIER) for key, a in self.answers.items()}
+        self.options = dataclasses.replace(self.asked_options, answers={**self.asked_options.answers, **kept})
+        self.start_walk()
+
+    def action_rerun_asking(self) -> None:
+        """Run the walk again and ask every question again."""
+        self.answers.clear()
+        self.options = self.asked_options
         self.start_walk()
 
     def report_markdown(self) -> str | None:

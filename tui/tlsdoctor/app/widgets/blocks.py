@@ -13,10 +13,11 @@ from rich.text import Text
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
+from tlsdoctor.facts.questions import Answered
 from tlsdoctor.findings import Finding
 from tlsdoctor.i18n import _
 from tlsdoctor.render.labels import SEVERITY_WORDS
-from tlsdoctor.summaries import finding_title
+from tlsdoctor.summaries import answered_by, answered_text, finding_title
 
 from ..display import SEVERITY_STYLE, SEVERITY_SYMBOL, lit, pad
 from ..wrapped import prose
@@ -62,3 +63,11 @@ def finding_lines(findings: Iterable[Finding]) -> Iterator[Static]:
             finding_title(f.code),
             hang=2,
         )
+
+
+def answered_lines(path: Iterable[Answered]) -> Iterator[Static]:
+    """`? The hosts file and DNS disagree… → the hosts file line is intended (the user said)`, then its evidence."""
+    for a in path:
+        yield line(("? ", "$primary bold"), _(a.prompt), " → ", lit(answered_text(a), "bold"), f" ({answered_by(a)})", hang=2)
+        for item in a.evidence:
+            yield line("  ", (_(item.label) + _(": "), "dim"), lit(item.value), hang=4)

@@ -25,7 +25,7 @@ from tlsdoctor.summaries import step_summary
 from ..display import lit
 from ..state import WalkState
 from ..wrapped import prose
-from .blocks import finding_lines
+from .blocks import answered_lines, finding_lines
 from .certificates import chain_pane, fetch_pane, names_pane
 from .client import client_pane
 from .diagnosis import diagnosis_hint, diagnosis_pane
@@ -87,6 +87,7 @@ class EvidencePane(Widget):
             yield prose(Content.styled(text, "dim"))
             return
         yield prose(lit(step_summary(result), "italic"), classes="summary")
+        yield from answered_lines([a for a in state.path if a.step is step])
         yield from finding_lines(result.findings)
         if result.data is None:
             return

@@ -39,6 +39,9 @@ def status_line(state: WalkState, target_text: str) -> Content:
         if state.report.diagnosis:
             parts.append(("  · " + _("most likely: {id}").format(id=state.report.diagnosis[0].kb_id), "bold"))
         parts.append("  · " + _("{secs:.2f}s").format(secs=total))
+    elif state.asking is not None:
+        step = state.asking.step
+        parts.append(("? " + _("step {n}/8 {title}").format(n=step.number, title=step_title(step)) + _(": ") + _("waiting for your answer"), "$warning bold"))
     elif state.running is not None:
         step = state.running
         parts.append(

@@ -129,10 +129,28 @@ def evidence_lines(finding: Finding, result: StepResult | None, server_log: Sequ
     return [lit(step_summary(result))] if result is not None else []
 
 
+def comparison_card(report: Report) -> Iterator[Widget]:
+    """After a re-run: the verdict then and now, and what was resolved, still fails, or is new."""
+    c = report.comparison
+    if c is None:
+        return
+    words = {"problem": (_("problem"), "$error bold"), "ok": (_("ok"), "$success bold")}
+    yield line((_("since the last run") + _(": "), "bold"), words[c.verdict_before], " → ", words[c.verdict_after])
+    rows = ((_("resolved"), c.resolved, "✓", "$success"), (_("still failing"), c.still_failing, "✗", "$error"), (_("new"), c.new, "!", "$warning"))
+    parts: list[Content | str | tuple[str, str]] = []
+    for title, changes, mark, style in rows:
+        if changes:
+            parts += ["  " if parts else "", (f"{mark} {title}" + _(": "), style), ", ".join(ch.code for ch in changes)]
+    yield line(*(parts or [("  " + _("Nothing changed since the last run."), "dim")]), hang=2)
+
+
 def verdict_card(state: WalkState) -> Iterator[Widget]:
-    """The card's widgets (nothing while the walk runs, or when nothing is wrong)."""
+    """The card's widgets (nothing while the walk runs, or when nothing is wrong and there is no earlier run)."""
     report = state.report
-    if report is None or not report.diagnosis:
+    if report is None:
+        return
+    yield from comparison_card(report)
+    if not report.diagnosis:
         return
     finding = top_finding(report)
     entry = report.diagnosis[0]
