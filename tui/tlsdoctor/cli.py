@@ -172,12 +172,10 @@ def render(report: Report, fmt: str, *, redact: bool = False) -> str:
 
 
 def cmd_check(args: argparse.Namespace, lang: str) -> int:
-    import asyncio  # lazy: start-up cost (only the walk needs it)
-
-    from tlsdoctor.walk import run_walk  # lazy: start-up cost
+    from tlsdoctor.walk import walk_report  # lazy: start-up cost
 
     options = walk_options(args, lang)
-    report = asyncio.run(run_walk(options))
+    report = walk_report(options)  # no asyncio: its import alone cost more than the rest of check's start-up
     _print(render(report, args.format, redact=args.redact))
     return report.exit_code
 

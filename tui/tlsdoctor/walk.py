@@ -1,20 +1,24 @@
-"""The walk: run the decision tree as one async stream of events that every face consumes.
+"""The walk: run the decision tree as one stream of events that every face consumes.
 
 target → dns → hosts → fetch → names → chain → client → diagnosis. Each step
 starts, may report progress, and finishes with a `StepResult` (status, data,
 findings). A step never raises on a network fault: the fault is a finding.
-Probes do the I/O, analysis judges; this module only sequences them. The app
-runs this generator in a worker and renders its events; `check` prints the
-final report. Nothing here imports textual.
+Probes do the I/O, analysis judges; this module only sequences them. `events`
+is the stream itself, a plain generator whose probes wait in threads: `check`
+(`walk_report`) runs it without asyncio, whose import alone cost more than the
+rest of its start-up (issue 13). The app consumes `walk`, the same stream as an
+async iterator (the generator runs in a thread beside the event loop). Nothing
+here imports textual.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
+import queue
+import threading
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +35,7 @@ from tlsdoctor.analysis.mtls import analyse_client
 from tlsdoctor.analysis.names import check_names
 from tlsdoctor.analysis.path import road_for, weigh_divergent, weigh_dns, weigh_faults
 from tlsdoctor.diagnosis import Report, build_report
+from tlsdoctor.facts.aia import AiaFetch
 from tlsdoctor.facts.steps import (
     StepFinished,
     StepProgress,
@@ -42,11 +47,12 @@ from tlsdoctor.facts.tls import Handshake, SniMode
 from tlsdoctor.facts.trust import TrustAnchors
 from tlsdoctor.findings import Code, Finding, Severity, StepId, StepStatus, worst_status
 from tlsdoctor.i18n import N_
-from tlsdoctor.probe.aia import fetch_ca_issuers
-from tlsdoctor.probe.dns import resolve
+from tlsdoctor.probe.aia import fetch_ca_issuers_sync
+from tlsdoctor.probe.background import Background, in_parallel, iterate_in_thread
+from tlsdoctor.probe.dns import resolve_sync
 from tlsdoctor.probe.hosts import read_hosts_file
-from tlsdoctor.probe.mtls import handshake_for_material
-from tlsdoctor.probe.tls import ALL_MODES, fetch_all
+from tlsdoctor.probe.mtls import handshake_for_material_sync
+from tlsdoctor.probe.tls import ALL_MODES, fetch_all_sync
 from tlsdoctor.probe.truststore import load_trust_anchors
 from tlsdoctor.request import ResolvePin, WalkOptions
 from tlsdoctor.target import Target
@@ -113,14 +119,18 @@ def _with_dropped(findings: Sequence[Finding], truncated_from: int | None) -> tu
     return tuple(dataclasses.replace(f, evidence={**f.evidence, **extra}) for f in findings)
 
 
+def _aia_fetch(url: str, timeout: float) -> Callable[[], AiaFetch]:
+    return lambda: fetch_ca_issuers_sync(url, timeout)
+
+
 def _pins_for(options: WalkOptions) -> tuple[str, ...]:
     t = options.target
     return tuple(p.address for p in options.resolves if p.host.lower() in (t.ascii_host, t.display_host) and p.port == t.port)
 
 
 class _Fetcher:
-    """`probe.tls.fetch_all` in batches (the pinned addresses at once, the rest once DNS has
-    answered), their progress on one queue as events of the fetch step.
+    """`probe.tls.fetch_all_sync` in batches (the pinned addresses at once, the rest once DNS has
+    answered), each in its own thread, their progress on one queue as events of the fetch step.
 
     SNI first on each address, the other modes only when it answered (a dead
     address costs one attempt); at most MAX_PARALLEL handshakes in flight per batch.
@@ -128,10 +138,11 @@ class _Fetcher:
 
     def __init__(self, options: WalkOptions) -> None:
         self.options = options
-        self.queue: asyncio.Queue[StepProgress | None] = asyncio.Queue()
-        self.tasks: list[asyncio.Task[tuple[Handshake, ...]]] = []
+        self.queue: queue.SimpleQueue[StepProgress | None] = queue.SimpleQueue()
+        self.tasks: list[Background[tuple[Handshake, ...]]] = []
         self.counts: list[tuple[int, int]] = []
         self.started: tuple[str, ...] = ()
+        self.lock = threading.Lock()  # batches report progress from their own threads
 
     def start(self, addresses: Sequence[str]) -> None:
         target = self.options.target
@@ -141,63 +152,65 @@ class _Fetcher:
         self.started = (*self.started, *addresses)
 
         def progress(done: int, planned: int, handshake: Handshake) -> None:
-            self.counts[index] = (done, planned)
-            done_all, planned_all = sum(d for d, _ in self.counts), sum(p for _, p in self.counts)
-            detail = f"{handshake.address} {handshake.sni_mode.value}"
-            self.queue.put_nowait(StepProgress(StepId.FETCH, done_all, planned_all, detail))
+            with self.lock:
+                self.counts[index] = (done, planned)
+                done_all, planned_all = sum(d for d, _ in self.counts), sum(p for _, p in self.counts)
+                detail = f"{handshake.address} {handshake.sni_mode.value}"
+                self.queue.put(StepProgress(StepId.FETCH, done_all, planned_all, detail))
 
-        task = asyncio.ensure_future(
-            fetch_all(
-                tuple(addresses), target.port, target.sni, self.options.timeout,
-                modes=modes, max_parallel=MAX_PARALLEL, skip_dead=True, progress=progress,
-            )
-        )  # fmt: skip
-        task.add_done_callback(lambda _task: self.queue.put_nowait(None))
-        self.tasks.append(task)
+        def batch() -> tuple[Handshake, ...]:
+            try:
+                return fetch_all_sync(
+                    tuple(addresses), target.port, target.sni, self.options.timeout,
+                    modes=modes, max_parallel=MAX_PARALLEL, skip_dead=True, progress=progress,
+                )  # fmt: skip
+            finally:
+                self.queue.put(None)
 
-    async def progress(self) -> AsyncIterator[StepProgress]:
+        self.tasks.append(Background(batch, "tlsdoctor-fetch"))
+
+    def progress(self) -> Iterator[StepProgress]:
         """Every progress event, until each batch has finished (one None per batch)."""
         pending = len(self.tasks)
         while pending:
-            event = await self.queue.get()
+            event = self.queue.get()
             if event is None:
                 pending -= 1
             else:
                 yield event
 
-    async def handshakes(self) -> tuple[Handshake, ...]:
-        batches = [await task for task in self.tasks]
+    def handshakes(self) -> tuple[Handshake, ...]:
+        batches = [task.result() for task in self.tasks]
         return tuple(h for batch in batches for h in batch)
 
-    def cancel(self) -> None:
-        for task in self.tasks:
-            task.cancel()
 
-
-async def _hosts_for(options: WalkOptions) -> HostsTable | None:
+def _hosts_for(options: WalkOptions) -> HostsTable | None:
     """The hosts file read ahead of DNS (its lines decide the client's road); None when unreadable."""
-    hosts_file = await asyncio.to_thread(read_hosts_file, options.hosts_file)
+    hosts_file = read_hosts_file(options.hosts_file)
     return parse_hosts_table(hosts_file.text) if hosts_file.text is not None else None
 
 
-def _load_anchors(options: WalkOptions) -> asyncio.Future[TrustAnchors]:
-    """The trust stores, loaded in a thread while the handshakes run."""
-    return asyncio.ensure_future(
-        asyncio.to_thread(load_trust_anchors, options.ca_files, system=options.use_system_store, certifi=options.use_system_store)
+def _load_anchors(options: WalkOptions) -> Background[TrustAnchors]:
+    """The trust stores, loaded in a thread from the start: they are ready when the first chain arrives."""
+    return Background(
+        lambda: load_trust_anchors(options.ca_files, system=options.use_system_store, certifi=options.use_system_store),
+        "tlsdoctor-anchors",
     )
 
 
+def events(options: WalkOptions) -> Generator[Event, None, None]:
+    """Run every step in order, yielding events as they happen (probes wait in threads)."""
+    return _walk(options, _Fetcher(options))
+
+
 async def walk(options: WalkOptions) -> AsyncIterator[Event]:
-    """Run every step in order, yielding events as they happen."""
-    fetcher = _Fetcher(options)
-    try:
-        async for event in _walk(options, fetcher):
-            yield event
-    finally:
-        fetcher.cancel()
+    """`events` as an async iterator for the app: the generator runs in its own thread and
+    the event loop never blocks. Closing it stops the walk at its next event."""
+    async for event in iterate_in_thread(lambda: events(options), "tlsdoctor-walk"):
+        yield event
 
 
-async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]:
+def _walk(options: WalkOptions, fetcher: _Fetcher) -> Generator[Event, None, None]:
     target = options.target
     at = options.at or dt.datetime.now(dt.UTC)
     asked = options.clients
@@ -214,16 +227,16 @@ async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]
 
     # The client's road is known before DNS: a --resolve pin, or a hosts line for the name.
     # A pinned address does not wait for DNS: its handshakes start now, beside the lookup.
+    # The trust stores load meanwhile, in their own thread.
+    anchors_task = _load_anchors(options)
     pins = _pins_for(options)
-    table = None if target.is_ip else await _hosts_for(options)
+    table = None if target.is_ip else _hosts_for(options)
     entries = table.entries if table is not None else ()
     ahead = hosts_view(entries, target.ascii_host, (), options.hosts_file, resolves=pins)
     road = road_for(pins, ahead.hosts_addresses)
     early = (pins or (target.ascii_host,)) if target.is_ip else ahead.used_addresses
-    anchors_task = None
     if early:
         fetcher.start(early[:MAX_ADDRESSES])
-        anchors_task = _load_anchors(options)
 
     # 2 dns
     yield StepStarted(StepId.DNS)
@@ -232,7 +245,7 @@ async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]
         yield finish(_skipped(StepId.DNS, N_("The target is an IP address: nothing to resolve.")))
     else:
         timer = _Timer()
-        dns_result = await resolve(target.ascii_host, list(options.nameservers) or None, options.timeout)
+        dns_result = resolve_sync(target.ascii_host, list(options.nameservers) or None, options.timeout)
         dns_addresses = dns_result.addresses
         yield finish(_result(StepId.DNS, dns_view(dns_result), weigh_dns(dns_findings(dns_result), road), timer))
 
@@ -265,16 +278,13 @@ async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]
         rest = [a for a in addresses if a not in fetcher.started]
         if rest:
             fetcher.start(rest)
-        if anchors_task is None:
-            anchors_task = _load_anchors(options)
-        async for event in fetcher.progress():
-            yield event
-        handshakes = await fetcher.handshakes()
+        yield from fetcher.progress()
+        handshakes = fetcher.handshakes()
         fetch_view = analyse_fetch(handshakes, used_addresses=used)
         primary = fetch_view.primary
         findings = weigh_faults(_with_dropped(fetch_view.findings, truncated_from), used, road)
         if primary is not None:
-            anchors = await anchors_task
+            anchors = anchors_task.result()
             judgement = judge_addresses(handshakes, target, used, anchors=anchors, at=at, asked=asked)
             findings = weigh_divergent(findings, judgement.every_address_fine, path_fine=judgement.path_fine, road=road)
         data = FetchStepData(fetch_view, addresses, used, truncated_from)
@@ -308,11 +318,11 @@ async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]
 
     # 6 chain
     yield StepStarted(StepId.CHAIN)
-    if not presented or primary is None or judgement is None or anchors_task is None:
+    if not presented or primary is None or judgement is None:
         yield finish(_skipped(StepId.CHAIN, N_("No certificate was received, so there is no chain to check.")))
     else:
         timer = _Timer()
-        anchors = await anchors_task
+        anchors = anchors_task.result()
         judged = judgement.chains.get(primary.chain_sha256)
         chain = judged.chain if judged is not None and judged.chain is not None else analyse_chain(presented, target=target, at=at, anchors=anchors)
         needs_aia = any(f.code in (Code.CHAIN_INCOMPLETE, Code.CHAIN_UNTRUSTED) and f.severity is Severity.ERROR for f in chain.findings)
@@ -320,7 +330,7 @@ async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]
             urls = tuple(dict.fromkeys(chain.presented[-1].ca_issuers))[:MAX_AIA_URLS]
             if urls:
                 yield StepProgress(StepId.CHAIN, 0, len(urls), urls[0])
-                attempts = await asyncio.gather(*(fetch_ca_issuers(u, options.timeout) for u in urls))
+                attempts = in_parallel([_aia_fetch(u, options.timeout) for u in urls], "tlsdoctor-aia")
                 fetched = tuple(der for a in attempts for der in a.certs_der)
                 chain = analyse_chain(presented, target=target, at=at, anchors=anchors, fetched=fetched, aia_attempts=attempts)
         own = with_addresses(weigh_for_clients(chain.findings, asked), judgement.addresses_of(primary, whole_chain=True))
@@ -338,7 +348,7 @@ async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]
         handshake = None
         address = primary.address if primary is not None else (used[0] if used else None)
         if address is not None:
-            handshake = await handshake_for_material(address, target.port, target.sni, options.timeout, options.client)
+            handshake = handshake_for_material_sync(address, target.port, target.sni, options.timeout, options.client)
         client_view = options.client.view() if options.client is not None else None
         client = analyse_client(client_view, expected=options.expected_identity, token=options.token, at=at, handshake=handshake)
         yield finish(_result(StepId.CLIENT, client, client.findings, timer))
@@ -353,8 +363,18 @@ async def _walk(options: WalkOptions, fetcher: _Fetcher) -> AsyncIterator[Event]
     yield WalkFinished(report)
 
 
+def walk_report(options: WalkOptions) -> Report:
+    """Drive the walk to the end and return its report (for `check`: no asyncio)."""
+    report = None
+    for event in events(options):
+        if isinstance(event, WalkFinished):
+            report = event.report
+    assert report is not None  # the walk always ends with WalkFinished
+    return report
+
+
 async def run_walk(options: WalkOptions) -> Report:
-    """Drive the walk to the end and return its report (for `check`)."""
+    """`walk_report` for async callers (the walk runs in its own thread)."""
     report = None
     async for event in walk(options):
         if isinstance(event, WalkFinished):

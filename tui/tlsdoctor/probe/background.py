@@ -1,0 +1,101 @@
+"""Blocking work in short-lived daemon threads: the walk's concurrency without asyncio.
+
+`check` runs the walk synchronously (importing asyncio costs more than the
+rest of its start-up, issue 13), so the probes wait in plain threads: one per
+DNS question, per handshake, per trust-store load. Each is bounded by its own
+deadline, so a thread nobody waits for any more ends by itself.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Callable, Generator, Sequence
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    import asyncio
+
+_T = TypeVar("_T")
+
+
+class Background(Generic[_T]):
+    """`function()` running in its own daemon thread; `result()` waits for it and returns or raises."""
+
+    def __init__(self, function: Callable[[], _T], name: str = "tlsdoctor") -> None:
+        self._done = threading.Event()
+        self._value: _T | None = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._run, args=(function,), name=name, daemon=True).start()
+
+    def _run(self, function: Callable[[], _T]) -> None:
+        try:
+            self._value = function()
+        except BaseException as exc:  # noqa: BLE001 - delivered to whoever asks for the result
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait up to `timeout` seconds (None: as long as it takes); True when it has finished."""
+        return self._done.wait(timeout)
+
+    def result(self) -> _T:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]  # set when no error was raised
+
+
+def in_parallel(functions: Sequence[Callable[[], _T]], name: str = "tlsdoctor") -> list[_T]:
+    """Call every function at once (the first in this thread), results in order; the first error raises."""
+    if not functions:
+        return []
+    others = [Background(f, name) for f in functions[1:]]
+    first = functions[0]()
+    return [first, *(task.result() for task in others)]
+
+
+async def iterate_in_thread(make: Callable[[], Generator[_T, None, None]], name: str = "tlsdoctor") -> AsyncIterator[_T]:
+    """A blocking generator's items for async code: it runs in its own thread, the event loop
+    never blocks. Closing this iterator stops the generator at its next item; its error raises here."""
+    import asyncio  # noqa: PLC0415 - lazy: only async callers pay for asyncio
+
+    loop = asyncio.get_running_loop()
+    handed: asyncio.Queue[tuple[str, object]] = asyncio.Queue()
+    stop = threading.Event()
+
+    def hand(kind: str, value: object) -> None:
+        try:
+            loop.call_soon_threadsafe(handed.put_nowait, (kind, value))
+        except RuntimeError:  # the loop closed: nobody is listening any more
+            stop.set()
+
+    def produce() -> None:
+        stream = make()
+        try:
+            for item in stream:
+                if stop.is_set():
+                    break
+                hand("item", item)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the consumer
+            hand("error", exc)
+        else:
+            hand("end", None)
+        finally:
+            stream.close()
+
+    threading.Thread(target=produce, name=name, daemon=True).start()
+    try:
+        while True:
+            kind, value = await handed.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                assert isinstance(value, BaseException)
+                raise value
+            yield value  # type: ignore[misc]  # an item of the generator, as handed above
+    finally:
+        stop.set()
