@@ -18,12 +18,14 @@ from tlsdoctor.analysis.clientset import MODEL_CLIENTS, ClientsVerdict, clients_
 from tlsdoctor.analysis.path import is_off_path
 from tlsdoctor.facts.steps import StepResult
 from tlsdoctor.findings import Finding, Severity, StepId, StepStatus
-from tlsdoctor.knowledge import CommandContext, Diagnosis, diagnose
+from tlsdoctor.knowledge.commands import CommandContext
+from tlsdoctor.knowledge.rank import diagnose
 from tlsdoctor.summaries import step_summary
 
 if TYPE_CHECKING:
     from tlsdoctor.analysis.mtls import ExpectedIdentity
     from tlsdoctor.facts.client import ClientMaterial
+    from tlsdoctor.knowledge.rank import Diagnosis
     from tlsdoctor.target import Target
 
 

@@ -16,17 +16,20 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tlsdoctor.analysis.clientset import parse_clients
-from tlsdoctor.analysis.mtls import ExpectedIdentity, parse_expected_identity
-from tlsdoctor.analysis.token import TokenView, decode_token
 from tlsdoctor.errors import MAX_INPUT_BYTES, BadInput
-from tlsdoctor.facts.client import ClientMaterial
 from tlsdoctor.facts.dns import Nameserver
 from tlsdoctor.i18n import _
-from tlsdoctor.probe.clientfiles import AskPassword, load_client_material
 from tlsdoctor.probe.hosts import DEFAULT_HOSTS_FILE
 from tlsdoctor.target import Target, parse_port, parse_target, to_a_label
+
+if TYPE_CHECKING:
+    from tlsdoctor.analysis.mtls import ExpectedIdentity
+    from tlsdoctor.analysis.token import TokenView
+    from tlsdoctor.facts.client import ClientMaterial
+    from tlsdoctor.probe.clientfiles import AskPassword
 
 MAX_TIMEOUT = 600.0  # seconds: the bound on every network wait may not be larger
 
@@ -172,16 +175,22 @@ def build_request(
             read_input_file(path, "--ca file")
     client = None
     if client_cert:
+        from tlsdoctor.probe.clientfiles import load_client_material  # noqa: PLC0415 - lazy: start-up cost (mTLS only)
+
         with _field("client-cert"):
             client = load_client_material(client_cert, client_key, client_key_password, ask_password=ask_password)
     elif client_key:
         raise RequestError("client-key", "--client-key needs --client-cert")
     expected = None
     if expected_identity:
+        from tlsdoctor.analysis.mtls import parse_expected_identity  # noqa: PLC0415 - lazy: start-up cost (mTLS only)
+
         with _field("expect-client-identity"):
             expected = parse_expected_identity(expected_identity)
     token_view = None
     if token:
+        from tlsdoctor.analysis.token import decode_token  # noqa: PLC0415 - lazy: start-up cost (mTLS only)
+
         with _field("token"):
             token_view = decode_token(token)
     if hosts_file != DEFAULT_HOSTS_FILE and not os.path.exists(hosts_file):

@@ -31,7 +31,6 @@ from tlsdoctor.analysis.clientset import weigh_for_clients
 from tlsdoctor.analysis.dns import dns_findings, dns_view
 from tlsdoctor.analysis.fetch import FetchView, analyse_fetch
 from tlsdoctor.analysis.hosts import HostsTable, hosts_view, parse_hosts_table
-from tlsdoctor.analysis.mtls import analyse_client
 from tlsdoctor.analysis.names import check_names
 from tlsdoctor.analysis.path import road_for, weigh_divergent, weigh_dns, weigh_faults
 from tlsdoctor.diagnosis import Report, build_report
@@ -51,7 +50,6 @@ from tlsdoctor.probe.aia import fetch_ca_issuers_sync
 from tlsdoctor.probe.background import Background, in_parallel, iterate_in_thread
 from tlsdoctor.probe.dns import resolve_sync
 from tlsdoctor.probe.hosts import read_hosts_file
-from tlsdoctor.probe.mtls import handshake_for_material_sync
 from tlsdoctor.probe.tls import ALL_MODES, fetch_all_sync
 from tlsdoctor.probe.truststore import load_trust_anchors
 from tlsdoctor.request import ResolvePin, WalkOptions
@@ -344,6 +342,10 @@ def _walk(options: WalkOptions, fetcher: _Fetcher) -> Generator[Event, None, Non
     if options.client is None and not requested and options.token is None:
         yield finish(_skipped(StepId.CLIENT, N_("No client certificate was given and the server did not ask for one.")))
     else:
+        # lazy: most walks have no client step, and these modules cost check ~12 ms to import
+        from tlsdoctor.analysis.mtls import analyse_client  # noqa: PLC0415
+        from tlsdoctor.probe.mtls import handshake_for_material_sync  # noqa: PLC0415
+
         timer = _Timer()
         handshake = None
         address = primary.address if primary is not None else (used[0] if used else None)

@@ -14,19 +14,12 @@ from pathlib import Path
 
 from tlsdoctor.errors import BadInput
 from tlsdoctor.findings import Code
-
-LANGS: tuple[str, ...] = ("en", "zh")
+from tlsdoctor.knowledge.langs import LANGS as LANGS  # re-exported: they lived here
+from tlsdoctor.knowledge.langs import check_lang as check_lang
 
 
 class KnowledgeError(ValueError):
     """A knowledge file is malformed. The message is one line naming the file (and the field when known)."""
-
-
-def check_lang(lang: str) -> str:
-    """`lang` if the knowledge base is written in it, else BadInput."""
-    if lang not in LANGS:
-        raise BadInput(f"unsupported language {lang!r}: choose one of {', '.join(LANGS)}")
-    return lang
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from tlsdoctor.findings import Code, Finding, Severity
 from tlsdoctor.knowledge.commands import CommandContext, render_command
-from tlsdoctor.knowledge.load import load_knowledge
-from tlsdoctor.knowledge.model import Entry, KnowledgeBase, check_lang
+from tlsdoctor.knowledge.langs import check_lang
+
+if TYPE_CHECKING:
+    from tlsdoctor.knowledge.model import Entry, KnowledgeBase
 
 SEVERITY_WEIGHT: Mapping[Severity, float] = {Severity.ERROR: 1.0, Severity.WARNING: 0.6, Severity.INFO: 0.25}
 _SEVERITY_ORDER = (Severity.INFO, Severity.WARNING, Severity.ERROR)
@@ -177,8 +179,12 @@ def diagnose(
         if f.code not in severities or _SEVERITY_ORDER.index(f.severity) > _SEVERITY_ORDER.index(severities[f.code]):
             severities[f.code] = f.severity
     found = frozenset(severities)
+    if kb is None:
+        from tlsdoctor.knowledge.load import load_knowledge  # noqa: PLC0415 - lazy: a run without findings loads no entry
+
+        kb = load_knowledge()
     scored = []
-    for entry in (kb or load_knowledge()).entries:
+    for entry in kb.entries:
         score, matched = score_entry(entry, severities)
         if not matched or all(severities[c] is Severity.INFO for c in matched):
             continue

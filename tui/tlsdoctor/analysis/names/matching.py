@@ -11,12 +11,14 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
-
-from publicsuffixlist import PublicSuffixList
+from typing import TYPE_CHECKING
 
 from tlsdoctor.analysis.names.model import IPAddr, Verdict
 from tlsdoctor.errors import BadInput
 from tlsdoctor.target import to_a_label
+
+if TYPE_CHECKING:
+    from publicsuffixlist import PublicSuffixList
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -60,6 +62,8 @@ def v4_mapped(a: IPAddr, b: IPAddr) -> bool:
 @functools.cache
 def _public_suffix_lists() -> tuple[PublicSuffixList, PublicSuffixList]:
     """The whole PSL and its ICANN part, parsed once on first use (about 50 ms)."""
+    from publicsuffixlist import PublicSuffixList  # noqa: PLC0415 - lazy: only a matching wildcard asks
+
     return PublicSuffixList(), PublicSuffixList(only_icann=True)
 
 
