@@ -155,7 +155,7 @@ def render(report: Report, fmt: str, *, redact: bool = False) -> str:
     if fmt == "json":
         from tlsdoctor.render.json import render_json  # lazy: start-up cost
 
-        text = render_json(report)
+        text = render_json(report, indent=sys.stdout.isatty())  # compact for programs and files
     elif fmt == "md":
         from tlsdoctor.render.markdown import render_markdown  # lazy: start-up cost
 

@@ -109,7 +109,9 @@ class Handshake:
                 continue
         return tuple(certs)
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, *, with_pem: bool = True) -> dict[str, object]:
+        """The handshake as JSON; `with_pem=False` leaves `chain_pem` empty (the report gives
+        each chain's PEM once, see `analysis.fetch.handshakes_json`)."""
         return {
             "address": self.address,
             "port": self.port,
@@ -125,7 +127,7 @@ class Handshake:
             "phase": self.phase,
             "elapsed_ms": round(self.elapsed_ms, 1),
             "chain_sha256": list(self.chain_sha256),
-            "chain_pem": [_der_to_pem(der) for der in self.presented_chain],
+            "chain_pem": [_der_to_pem(der) for der in self.presented_chain] if with_pem else [],
             "certificate_requested": self.certificate_requested,
             "acceptable_client_cas": list(self.acceptable_client_cas),
             "client_cert_sent": self.client_cert_sent,

@@ -11,5 +11,9 @@ import json
 from tlsdoctor.diagnosis import Report
 
 
-def render_json(report: Report) -> str:
+def render_json(report: Report, *, indent: bool = True) -> str:
+    """Indented for a person, or compact (`indent=False`: no whitespace, and json's C encoder,
+    several times faster than its indenting one on a large report). The same JSON either way."""
+    if not indent:
+        return json.dumps(report.to_json(), ensure_ascii=False, separators=(",", ":"), default=str)
     return json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str)
