@@ -77,3 +77,15 @@ def test_the_closest_keeps_its_diff_even_past_the_limit(ca: Issued) -> None:
     assert result.closest is not None and result.closest.value == "zzz.other.invalid"
     assert result.closest.labels
     assert sorted(result.verdicts, key=lambda v: -v.similarity)[0].value.startswith("https://")
+
+
+def test_a_certificate_is_parsed_once_for_every_step(ca: Issued) -> None:
+    """load_der is shared by the fetch, names and chain steps: one object, its SANs decoded once."""
+    from tlsdoctor.analysis.certinfo import load_der
+
+    leaf = make_leaf(ca, dns=many_sans(50))
+    assert load_der(leaf.der) is load_der(bytes(leaf.der))
+    with pytest.raises(ValueError):
+        load_der(b"\x30\x03\x02\x01\x00")
+    with pytest.raises(ValueError):  # a failure is not remembered as a success
+        load_der(b"\x30\x03\x02\x01\x00")
