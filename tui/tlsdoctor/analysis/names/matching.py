@@ -115,6 +115,14 @@ def _shape(presented: str) -> tuple[str | None, list[str]]:
     return None, labels
 
 
+@functools.lru_cache(maxsize=64)
+def _reference_labels(reference_ascii: str) -> list[str] | None:
+    """The reference's labels (None for an IP literal). Cached: a certificate's thousands of
+    SANs are all matched against the same name (issue 13); callers only read the list."""
+    reference = lower_ascii(reference_ascii).rstrip(".")
+    return None if parse_ip(reference) is not None else reference.split(".")
+
+
 def match_name(presented_dns: str, reference_ascii: str) -> tuple[Verdict, str]:
     """The RFC 9525 DNS-ID rule for one presented dNSName and one reference name.
 
@@ -122,13 +130,12 @@ def match_name(presented_dns: str, reference_ascii: str) -> tuple[Verdict, str]:
     matter). Returns the verdict and a reason code; an IP reference never
     matches a dNSName (`ip-vs-dns`).
     """
-    reference = lower_ascii(reference_ascii).rstrip(".")
-    if parse_ip(reference) is not None:
+    ref = _reference_labels(reference_ascii)
+    if ref is None:
         return Verdict.NO_MATCH, "ip-vs-dns"
     problem, labels = _shape(presented_dns)
     if problem is not None:
         return Verdict.INVALID, problem
-    ref = reference.split(".")
     if labels[0] == "*":
         return _wildcard_verdict(labels, ref)
     if labels == ref:

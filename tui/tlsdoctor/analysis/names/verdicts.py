@@ -77,7 +77,7 @@ def dns_verdict(value: str, reference: str, ref_labels: list[str], ref_ip: IPAdd
         normalised=lenient,
         verdict=verdict,
         reason=reason,
-        detail=_detail(**detail),
+        detail=MappingProxyType(detail),  # a fresh dict, read-only from here on
         similarity=min(similarity, 1.0 if verdict is Verdict.MATCH else 0.99),
     )
 
