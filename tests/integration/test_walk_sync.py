@@ -76,7 +76,10 @@ def test_a_walk_stopped_early_closes_cleanly(make_site: MakeSite, pki: certs.Pki
 
 # Not needed by a healthy check (issue 13): asyncio and babel cost more than the rest of its own
 # start-up; the client step's modules and the knowledge entries only matter when they are used.
-UNNEEDED = ("asyncio", "babel", "textual", "tlsdoctor.analysis.mtls", "tlsdoctor.probe.clientfiles", "tlsdoctor.knowledge.model", "tlsdoctor.knowledge.load")
+UNNEEDED = (
+    "asyncio", "babel", "textual", "tlsdoctor.analysis.mtls", "tlsdoctor.probe.clientfiles",
+    "tlsdoctor.knowledge.model", "tlsdoctor.knowledge.load", "cryptography.hazmat.primitives.serialization",
+)  # fmt: skip
 
 
 def test_a_healthy_check_loads_only_what_it_uses(make_site: MakeSite, pki: certs.Pki) -> None:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 
 BOGUS_SNI = "tlsdoctor-unknown-name.invalid"
 
@@ -50,6 +49,8 @@ class ClientCredentials:
         Raises ValueError when the bundle holds no certificate; the key is not
         parsed here (a bad key becomes a handshake result, not an exception).
         """
+        from cryptography.hazmat.primitives import serialization  # noqa: PLC0415 - lazy: start-up cost (mTLS only)
+
         certs = x509.load_pem_x509_certificates(certs_pem)
         return cls(
             chain_der=tuple(c.public_bytes(serialization.Encoding.DER) for c in certs),

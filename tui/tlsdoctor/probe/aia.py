@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from urllib.parse import urljoin, urlsplit
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 
 from tlsdoctor.facts.aia import AiaFetch
 
@@ -31,6 +30,7 @@ class _Fault(Exception):
 
 def parse_certificates(body: bytes) -> tuple[bytes, ...]:
     """DER certificates from a DER, PEM or PKCS#7 (certs-only, DER or PEM) body; raises _Fault."""
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415 - lazy: start-up cost, rarely needed
     from cryptography.hazmat.primitives.serialization import pkcs7  # noqa: PLC0415 - lazy: start-up cost (email.*), rarely needed
 
     attempts: list[Callable[[], Sequence[x509.Certificate]]] = []

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from tlsdoctor.analysis.certinfo import CertSummary
@@ -63,6 +63,8 @@ def _legacy_signature_ok(child: x509.Certificate, parent: x509.Certificate) -> b
 
 def _spki(cert: x509.Certificate) -> bytes:
     """The public key, DER-encoded: with the subject, how stores recognise an anchor (a re-issued root is the same anchor)."""
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415 - lazy: start-up cost; rarely asked
+
     try:
         return cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     except Exception:  # noqa: BLE001 - an unreadable key: fall back to the certificate's own hash
