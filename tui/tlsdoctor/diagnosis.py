@@ -17,14 +17,13 @@ from tlsdoctor import __version__
 from tlsdoctor.analysis.clientset import MODEL_CLIENTS, ClientsVerdict, clients_verdict
 from tlsdoctor.analysis.path import is_off_path
 from tlsdoctor.facts.steps import StepResult
-from tlsdoctor.findings import Finding, Severity, StepId, StepStatus
-from tlsdoctor.knowledge.commands import CommandContext
-from tlsdoctor.knowledge.rank import diagnose
+from tlsdoctor.findings import Finding, Severity, StepId, StepStatus, worst_status
 from tlsdoctor.summaries import step_summary
 
 if TYPE_CHECKING:
     from tlsdoctor.analysis.mtls import ExpectedIdentity
     from tlsdoctor.facts.client import ClientMaterial
+    from tlsdoctor.knowledge.commands import CommandContext
     from tlsdoctor.knowledge.rank import Diagnosis
     from tlsdoctor.target import Target
 
@@ -97,6 +96,8 @@ class Report:
 
 def command_context(target: Target, steps: Sequence[StepResult], options: Request) -> CommandContext:
     """The real names the knowledge base fills its commands with."""
+    from tlsdoctor.knowledge.commands import CommandContext  # noqa: PLC0415 - lazy: only a report with something to rank
+
     by_id = {s.step: s for s in steps}
     addresses: tuple[str, ...] = ()
     cert_names: tuple[str, ...] = ()
@@ -136,7 +137,13 @@ def _matrices(steps: Sequence[StepResult]) -> list[dict[str, bool]]:
 def rank_findings(findings: Sequence[Finding], ctx: CommandContext, lang: str) -> tuple[Diagnosis, ...]:
     """The ranked diagnosis. Context off the client's road (DNS when the address is pinned) is shown
     among the findings, never ranked: it cannot be why this client fails."""
-    return diagnose([f for f in findings if not is_off_path(f)], ctx, lang=lang)
+    from tlsdoctor.knowledge.rank import diagnose  # noqa: PLC0415 - lazy: see build_report
+
+    return diagnose(_on_road(findings), ctx, lang=lang)
+
+
+def _on_road(findings: Sequence[Finding]) -> list[Finding]:
+    return [f for f in findings if not is_off_path(f)]
 
 
 def build_report(
@@ -144,7 +151,10 @@ def build_report(
 ) -> Report:
     """Join the steps, rank the diagnosis, and add the diagnosis step itself."""
     findings = tuple(f for s in steps for f in s.findings)
-    diagnosis = rank_findings(findings, command_context(target, steps, options), options.lang)
+    # Only errors and warnings are ranked (knowledge.rank.diagnose): a healthy report needs no
+    # command context, ranking code or entry, and does not import them (issue 13).
+    rankable = worst_status(_on_road(findings)) is not StepStatus.OK
+    diagnosis = rank_findings(findings, command_context(target, steps, options), options.lang) if rankable else ()
     status = StepStatus.FAIL if any(f.severity is Severity.ERROR for f in findings) else (
         StepStatus.WARN if any(f.severity is Severity.WARNING for f in findings) else StepStatus.OK
     )
