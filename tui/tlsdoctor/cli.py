@@ -316,6 +316,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         lang = resolve_language(getattr(args, "lang", None))
         set_language(lang)
         handler = COMMANDS.get(command, cmd_app) if command else cmd_app
+        # The walk waits in threads beside the work (and, in the app, beside the UI): a thread whose
+        # answer has arrived gets the GIL within 1 ms instead of Python's default 5 (issue 13).
+        sys.setswitchinterval(0.001)
         return handler(args, lang)
     except BadInput as exc:
         sys.stderr.write(f"tlsdoctor: {exc}\n")

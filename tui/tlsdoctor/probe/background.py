@@ -8,6 +8,7 @@ deadline, so a thread nobody waits for any more ends by itself.
 
 from __future__ import annotations
 
+import _thread
 import threading
 from collections.abc import AsyncIterator, Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -25,7 +26,11 @@ class Background(Generic[_T]):
         self._done = threading.Event()
         self._value: _T | None = None
         self._error: BaseException | None = None
-        threading.Thread(target=self._run, args=(function,), name=name, daemon=True).start()
+        # A bare thread: threading.Thread.start() waits until the new thread has run, a handover
+        # of the GIL that costs up to a switch interval (5 ms) when another thread is busy, as the
+        # app's UI is while a walk starts its DNS questions. `name` stays for debugging only.
+        self.name = name
+        _thread.start_new_thread(self._run, (function,))
 
     def _run(self, function: Callable[[], _T]) -> None:
         try:
@@ -66,12 +71,27 @@ async def iterate_in_thread(make: Callable[[], Generator[_T, None, None]], name:
     loop = asyncio.get_running_loop()
     handed: asyncio.Queue[tuple[str, object]] = asyncio.Queue()
     stop = threading.Event()
+    waiting: list[tuple[str, object]] = []  # produced, not yet on the loop
+    lock = threading.Lock()
+
+    def flush() -> None:
+        with lock:
+            items = waiting[:]
+            waiting.clear()
+        for item in items:
+            handed.put_nowait(item)
 
     def hand(kind: str, value: object) -> None:
-        try:
-            loop.call_soon_threadsafe(handed.put_nowait, (kind, value))
-        except RuntimeError:  # the loop closed: nobody is listening any more
-            stop.set()
+        """Items produced together reach the loop together (one wake-up, one burst for the
+        consumer to handle before it draws), as they did when the walk ran on the loop."""
+        with lock:
+            waiting.append((kind, value))
+            first = len(waiting) == 1
+        if first:
+            try:
+                loop.call_soon_threadsafe(flush)
+            except RuntimeError:  # the loop closed: nobody is listening any more
+                stop.set()
 
     def produce() -> None:
         stream = make()
