@@ -4,6 +4,7 @@ answers, and only the closest identifiers carry a label diff (all of them on sma
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -89,3 +90,16 @@ def test_a_certificate_is_parsed_once_for_every_step(ca: Issued) -> None:
         load_der(b"\x30\x03\x02\x01\x00")
     with pytest.raises(ValueError):  # a failure is not remembered as a success
         load_der(b"\x30\x03\x02\x01\x00")
+
+
+# The whole-name regex _valid_name used before it went label by label: the reference.
+WHOLE_NAME = re.compile(r"^(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab-_.\n0*Aé", max_size=20), st.integers(min_value=0, max_value=70))
+def test_names_are_validated_as_the_whole_name_regex_did(tail: str, long_label: int) -> None:
+    from tlsdoctor.analysis.names.matching import _valid_name
+
+    for name in (tail, "x" * long_label + "." + tail, ("ab." * 90)[: 240 + long_label % 20]):
+        assert _valid_name(name) == (len(name) <= 253 and WHOLE_NAME.match(name) is not None), repr(name)
