@@ -73,8 +73,9 @@ def render(report: Report, fmt: str, *, redact: bool = False, legend: str | None
     placeholders when `redact`, and their legend written to the file `legend` (never to the screen)."""
     from tlsdoctor.render.report import render_report  # lazy: start-up cost
 
+    indent = sys.stdout.isatty()  # JSON: indented for a person, compact for programs and files (issue 13)
     if not redact:
-        return render_report(report, fmt)
+        return render_report(report, fmt, indent=indent)
     from tlsdoctor.redact import (  # lazy: start-up cost
         Redactor,
         legend_text,
@@ -83,7 +84,7 @@ def render(report: Report, fmt: str, *, redact: bool = False, legend: str | None
     )
 
     redactor = Redactor()
-    text = render_report(report, fmt, redaction_for([user_files(options), report.to_json()], redactor))
+    text = render_report(report, fmt, redaction_for([user_files(options), report.to_json()], redactor), indent=indent)
     if legend is not None:
         from tlsdoctor.probe.files import write_private_file  # lazy: start-up cost
 
@@ -92,9 +93,7 @@ def render(report: Report, fmt: str, *, redact: bool = False, legend: str | None
 
 
 def cmd_check(args: argparse.Namespace, lang: str) -> int:
-    import asyncio  # lazy: start-up cost (only the walk needs it)
-
-    from tlsdoctor.walk import run_walk  # lazy: start-up cost
+    from tlsdoctor.walk import walk_report  # lazy: start-up cost
 
     if args.targets is not None:
         if args.target is not None:
@@ -105,11 +104,11 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
     if args.target is None:
         raise BadInput(_("tlsdoctor check: give a TARGET (or --targets FILE)"))
     options = walk_options(args, lang)
-    report = asyncio.run(run_walk(options))
+    report = walk_report(options)  # no asyncio: its import alone cost more than the rest of check's start-up
     if args.format == "jsonl":
-        import json  # lazy: start-up cost
+        from tlsdoctor.render.json import json_text  # lazy: start-up cost
 
-        _print(json.dumps(report.to_json(), ensure_ascii=False, default=str))
+        _print(json_text(report.to_json(), indent=False))
         return report.exit_code
     redact = args.redact or args.redact_legend is not None
     _print(render(report, args.format, redact=redact, legend=args.redact_legend, options=options))
@@ -297,6 +296,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         lang = resolve_language(getattr(args, "lang", None))
         set_language(lang)
         handler = COMMANDS.get(command, cmd_app) if command else cmd_app
+        # The walk waits in threads beside the work (and, in the app, beside the UI): a thread whose
+        # answer has arrived gets the GIL within 1 ms instead of Python's default 5 (issue 13).
+        sys.setswitchinterval(0.001)
         return handler(args, lang)
     except BadInput as exc:
         sys.stderr.write(f"tlsdoctor: {exc}\n")

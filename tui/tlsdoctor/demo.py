@@ -9,7 +9,6 @@ scenario's servers and builds its `WalkOptions` with the one request builder
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -20,7 +19,7 @@ from tlsdoctor.lab.scenarios import SCENARIOS, Lab, Scenario, scenario
 from tlsdoctor.render.json import json_text
 from tlsdoctor.request import WalkOptions, build_request
 from tlsdoctor.summaries import finding_title
-from tlsdoctor.walk import run_walk
+from tlsdoctor.walk import walk_report
 
 
 class DemoLab(Lab):
@@ -51,7 +50,7 @@ class DemoLab(Lab):
 def iter_reports(lab: DemoLab, lang: str) -> Iterator[tuple[Scenario, Report]]:
     """Every scenario walked once, in catalogue order."""
     for s in SCENARIOS:
-        yield s, asyncio.run(run_walk(lab.options_for(s.id, lang=lang, timeout=2.0)))
+        yield s, walk_report(lab.options_for(s.id, lang=lang, timeout=2.0))
 
 
 def run_demo_reports(lang: str, fmt: str, emit: Callable[[str], None]) -> int:

@@ -18,14 +18,15 @@ from tlsdoctor.analysis.clientset import MODEL_CLIENTS, ClientsVerdict, clients_
 from tlsdoctor.analysis.path import is_off_path
 from tlsdoctor.facts.questions import Answered
 from tlsdoctor.facts.steps import StepResult
-from tlsdoctor.findings import Finding, Severity, StepId, StepStatus
-from tlsdoctor.knowledge import CommandContext, Diagnosis, diagnose
+from tlsdoctor.findings import Finding, Severity, StepId, StepStatus, worst_status
 from tlsdoctor.questions import is_set_aside, leads
 from tlsdoctor.summaries import answered_text, step_summary
 
 if TYPE_CHECKING:
     from tlsdoctor.analysis.mtls import ExpectedIdentity
     from tlsdoctor.facts.client import ClientMaterial
+    from tlsdoctor.knowledge.commands import CommandContext
+    from tlsdoctor.knowledge.rank import Diagnosis
     from tlsdoctor.protocols import ProtocolChoice
     from tlsdoctor.target import Target
 
@@ -113,6 +114,8 @@ class Report:
 
 def command_context(target: Target, steps: Sequence[StepResult], options: Request) -> CommandContext:
     """The real names the knowledge base fills its commands with."""
+    from tlsdoctor.knowledge.commands import CommandContext  # lazy: only a report with something to rank
+
     by_id = {s.step: s for s in steps}
     addresses: tuple[str, ...] = ()
     cert_names: tuple[str, ...] = ()
@@ -161,9 +164,16 @@ def rank_findings(
     context by the user's answer (an intended hosts line), is shown among the findings, never ranked:
     it cannot be why this client fails. An entry explaining a finding the user's answer leads with
     (a stale hosts line, an intermittent failure) comes first; `clients` pick each fix's commands."""
-    ranked = diagnose([f for f in findings if not is_off_path(f) and not is_set_aside(f)], ctx, lang=lang, clients=clients)
+    from tlsdoctor.knowledge.rank import diagnose  # lazy: start-up cost (see build_report)
+
+    ranked = diagnose(_on_road(findings), ctx, lang=lang, clients=clients)
     first = {f.code.value for f in findings if leads(f)}
     return tuple(sorted(ranked, key=lambda d: not first & set(d.because)))
+
+
+def _on_road(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings that can be why this client fails (see rank_findings)."""
+    return [f for f in findings if not is_off_path(f) and not is_set_aside(f)]
 
 
 def build_report(
@@ -177,8 +187,11 @@ def build_report(
 ) -> Report:
     """Join the steps, rank the diagnosis, and add the diagnosis step itself."""
     findings = tuple(f for s in steps for f in s.findings)
-    ctx = command_context(target, steps, options)
-    diagnosis = rank_findings(findings, ctx, options.lang, clients=options.clients)
+    # Only errors and warnings are ranked (knowledge.rank.diagnose): a healthy report needs no
+    # command context, ranking code or entry, and does not import them (issue 13).
+    rankable = worst_status(_on_road(findings)) is not StepStatus.OK
+    ctx = command_context(target, steps, options) if rankable else None
+    diagnosis = rank_findings(findings, ctx, options.lang, clients=options.clients) if ctx is not None else ()
     status = StepStatus.FAIL if any(f.severity is Severity.ERROR for f in findings) else (
         StepStatus.WARN if any(f.severity is Severity.WARNING for f in findings) else StepStatus.OK
     )

@@ -7,6 +7,12 @@ language is process-wide and can change at run time (the app switches live).
 Catalogs live in `tlsdoctor/locale/<locale>/LC_MESSAGES/tlsdoctor.mo`.
 Chinese is stored as `zh_CN`: babel does not find a `zh_Hans` catalog for
 `zh`, and would silently fall back to English.
+
+babel is imported only when a language other than English is used (or for
+`lazy_gettext`): importing it and loading its locale data costs a `check` more
+than the rest of its start-up (issue 13). English, the source language, needs no
+catalog, and its few formats are written out in `_en_*` below, held equal to
+babel's by tests/unit/test_i18n.py.
 """
 
 from __future__ import annotations
@@ -14,16 +20,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
+from gettext import NullTranslations
 from pathlib import Path
-
-from babel import Locale
-from babel.dates import format_datetime as _babel_format_datetime
-from babel.dates import format_timedelta as _babel_format_timedelta
-from babel.numbers import format_decimal as _babel_format_decimal
-from babel.numbers import format_percent as _babel_format_percent
-from babel.support import LazyProxy, NullTranslations, Translations
+from typing import TYPE_CHECKING
 
 from tlsdoctor.errors import BadInput
+
+if TYPE_CHECKING:
+    from babel import Locale
+    from babel.support import LazyProxy
 
 DOMAIN = "tlsdoctor"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -41,6 +46,8 @@ def load_translations(lang: str) -> NullTranslations:
         if lang == "en":
             _cache[lang] = NullTranslations()
         else:
+            from babel.support import Translations  # lazy: babel only for the other languages
+
             _cache[lang] = Translations.load(str(LOCALE_DIR), [LANGUAGES[lang]], DOMAIN)
     return _cache[lang]
 
@@ -86,6 +93,8 @@ def current_language() -> str:
 
 
 def babel_locale(lang: str | None = None) -> Locale:
+    from babel import Locale  # lazy: see the module docstring
+
     return Locale.parse(LANGUAGES[lang or current_language()])
 
 
@@ -106,6 +115,8 @@ _ = gettext
 
 def lazy_gettext(message: str) -> LazyProxy:
     """A string translated when it is used, not when it is defined."""
+    from babel.support import LazyProxy  # lazy: only the app's key bindings use it
+
     return LazyProxy(gettext, message, enable_cache=False)
 
 
@@ -116,19 +127,74 @@ def N_(message: str) -> str:
 
 def format_percent(fraction: float) -> str:
     """0.9 → "90%" in the active language."""
-    return _babel_format_percent(fraction, locale=babel_locale())
+    if current_language() == "en":
+        return _en_decimal(fraction, scale=2, max_fraction=0) + "%"
+    from babel.numbers import format_percent as babel_format_percent  # lazy: see the module docstring
+
+    return babel_format_percent(fraction, locale=babel_locale())
 
 
 def format_number(value: float | int) -> str:
-    return _babel_format_decimal(value, locale=babel_locale())
+    if current_language() == "en":
+        return _en_decimal(value, scale=0, max_fraction=3)
+    from babel.numbers import format_decimal  # lazy: see the module docstring
+
+    return format_decimal(value, locale=babel_locale())
 
 
 def format_datetime(when: dt.datetime) -> str:
-    return _babel_format_datetime(when, format="medium", tzinfo=dt.UTC, locale=babel_locale())
+    if current_language() == "en":
+        return _en_datetime(when)
+    from babel.dates import format_datetime as babel_format_datetime  # lazy: see the module docstring
+
+    return babel_format_datetime(when, format="medium", tzinfo=dt.UTC, locale=babel_locale())
 
 
 def format_relative(when: dt.datetime, now: dt.datetime) -> str:
     """"in 3 days" / "3 days ago" (or "3天后" / "3天前"), as babel words it."""
-    return _babel_format_timedelta(
-        when - now, add_direction=True, granularity="second", threshold=1.0, locale=babel_locale()
-    )
+    if current_language() == "en":
+        return _en_relative((when - now).total_seconds())
+    from babel.dates import format_timedelta  # lazy: see the module docstring
+
+    return format_timedelta(when - now, add_direction=True, granularity="second", threshold=1.0, locale=babel_locale())
+
+
+# --- English, as babel (CLDR "en") formats it ---------------------------------------------
+
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# babel.dates.TIMEDELTA_UNITS: a month is 30 days and a year 365, as babel counts them
+_EN_UNITS = (("year", 31_536_000), ("month", 2_592_000), ("week", 604_800), ("day", 86_400), ("hour", 3_600), ("minute", 60))
+
+
+def _en_decimal(value: float | int, *, scale: int, max_fraction: int) -> str:
+    """babel's pattern "#,##0.###" (scale 0) or "#,##0%" (scale 2, without the sign): a
+    decimal rounded half to even, grouped by thousands, trailing zeros dropped."""
+    from decimal import Decimal  # lazy: most runs format no number
+
+    number = Decimal(str(value)).scaleb(scale)
+    sign = "-" if number.is_signed() else ""
+    rounded = abs(number).normalize().quantize(Decimal(1).scaleb(-max_fraction))  # the context rounds half to even
+    whole, _, fraction = f"{rounded:f}".partition(".")
+    fraction = fraction.rstrip("0")
+    return sign + f"{int(whole):,}" + ("." + fraction if fraction else "")
+
+
+def _en_datetime(when: dt.datetime) -> str:
+    """CLDR en "medium": `Dec 2, 2026, 4:19:04 PM` in UTC (a naive time is taken as UTC, as babel does)."""
+    utc = when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
+    hour = utc.hour % 12 or 12
+    half = "AM" if utc.hour < 12 else "PM"
+    return f"{_EN_MONTHS[utc.month - 1]} {utc.day}, {utc.year}, {hour}:{utc.minute:02d}:{utc.second:02d}\u202f{half}"
+
+
+def _en_relative(seconds: float) -> str:
+    """babel's format_timedelta(add_direction=True, granularity="second", threshold=1.0) in English."""
+    size = abs(seconds)
+    unit, value = "second", max(1.0, size) if size > 0 else 0.0
+    for name, unit_seconds in _EN_UNITS:
+        if size / unit_seconds >= 1.0:
+            unit, value = name, size / unit_seconds
+            break
+    count = round(value)  # half to even, as babel's int(round(value))
+    words = f"{count} {unit}" + ("" if count == 1 else "s")
+    return f"in {words}" if seconds >= 0 else f"{words} ago"

@@ -15,21 +15,24 @@ import ipaddress
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tlsdoctor.analysis.clientset import parse_clients
-from tlsdoctor.analysis.mtls import ExpectedIdentity, parse_expected_identity
-from tlsdoctor.analysis.token import TokenView, decode_token
 from tlsdoctor.errors import MAX_INPUT_BYTES, BadInput
-from tlsdoctor.facts.client import ClientMaterial
 from tlsdoctor.facts.dns import Nameserver
 from tlsdoctor.facts.questions import Answer
 from tlsdoctor.i18n import _
-from tlsdoctor.probe.clientfiles import AskPassword, load_client_material
 from tlsdoctor.probe.files import read_user_file
 from tlsdoctor.probe.hosts import DEFAULT_HOSTS_FILE, check_hosts_file
 from tlsdoctor.protocols import NO_STARTTLS, STARTTLS_PROTOCOLS, ProtocolChoice, choose_protocol
 from tlsdoctor.questions import parse_answers
 from tlsdoctor.target import Target, parse_port, parse_target, to_a_label
+
+if TYPE_CHECKING:
+    from tlsdoctor.analysis.mtls import ExpectedIdentity
+    from tlsdoctor.analysis.token import TokenView
+    from tlsdoctor.facts.client import ClientMaterial
+    from tlsdoctor.probe.clientfiles import AskPassword
 
 MAX_TIMEOUT = 600.0  # seconds: the bound on every network wait may not be larger
 
@@ -174,6 +177,8 @@ def build_request(
             read_input_file(path, "--ca file")
     client = None
     if client_cert:
+        from tlsdoctor.probe.clientfiles import load_client_material  # lazy: start-up cost (mTLS only)
+
         with _field("client-cert"):
             client = load_client_material(
                 client_cert, client_key, client_key_password, ask_password=ask_password, alias=client_alias
@@ -182,10 +187,14 @@ def build_request(
         raise RequestError("client-key", _("--client-key needs --client-cert"))
     expected = None
     if expected_identity:
+        from tlsdoctor.analysis.mtls import parse_expected_identity  # lazy: start-up cost (mTLS only)
+
         with _field("expect-client-identity"):
             expected = parse_expected_identity(expected_identity)
     token_view = None
     if token:
+        from tlsdoctor.analysis.token import decode_token  # lazy: start-up cost (mTLS only)
+
         with _field("token"):
             token_view = decode_token(token)
     if hosts_file != DEFAULT_HOSTS_FILE:  # named by the user: unusable is bad input (the default is a finding)

@@ -10,6 +10,7 @@ the broken ones.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import ipaddress
 from dataclasses import dataclass
 from typing import TypeVar
@@ -171,8 +172,13 @@ def check_readable(cert: x509.Certificate) -> x509.Certificate:
     return cert
 
 
+@functools.lru_cache(maxsize=64)
 def load_der(der: bytes) -> x509.Certificate:
-    """Parse one DER certificate completely enough for every step (ValueError otherwise)."""
+    """Parse one DER certificate completely enough for every step (ValueError otherwise).
+
+    Cached: the fetch, names and chain steps read the same few certificates, and a
+    certificate object parses its extensions once (3,000 SANs were decoded three
+    times, issue 13). Certificates are immutable, so sharing one is safe."""
     return check_readable(x509.load_der_x509_certificate(der))
 
 

@@ -60,10 +60,26 @@ class FetchView:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "handshakes": [h.to_json() for h in self.handshakes],
+            "handshakes": handshakes_json(self.handshakes),
             "primary": _ref(self.primary) if self.primary is not None else None,
             "findings": [f.to_json() for f in self.findings],
         }
+
+
+def handshakes_json(handshakes: Sequence[Handshake]) -> list[dict[str, Any]]:
+    """Each handshake's JSON, each chain's PEM once: a handshake that received the same chain
+    as an earlier one has `chain_pem: []` and `chain_pem_from`, the index of the handshake
+    that carries it (null on the one that does). Three SNI modes on one address used to
+    repeat the same certificates three times (issue 13; docs/DESIGN.md)."""
+    first: dict[tuple[str, ...], int] = {}
+    out = []
+    for index, handshake in enumerate(handshakes):
+        chain = handshake.chain_sha256
+        carrier = first.setdefault(chain, index) if chain else index
+        data = handshake.to_json() if carrier == index else handshake.to_json(with_pem=False)
+        data["chain_pem_from"] = None if carrier == index else carrier
+        out.append(data)
+    return out
 
 
 def _ref(handshake: Handshake) -> dict[str, Any]:

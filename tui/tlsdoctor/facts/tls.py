@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 
 BOGUS_SNI = "tlsdoctor-unknown-name.invalid"
 
@@ -51,6 +50,8 @@ class ClientCredentials:
         Raises ValueError when the bundle holds no certificate; the key is not
         parsed here (a bad key becomes a handshake result, not an exception).
         """
+        from cryptography.hazmat.primitives import serialization  # lazy: start-up cost (mTLS only)
+
         certs = x509.load_pem_x509_certificates(certs_pem)
         return cls(
             chain_der=tuple(c.public_bytes(serialization.Encoding.DER) for c in certs),
@@ -112,7 +113,9 @@ class Handshake:
                 continue
         return tuple(certs)
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, *, with_pem: bool = True) -> dict[str, object]:
+        """The handshake as JSON; `with_pem=False` leaves `chain_pem` empty (the report gives
+        each chain's PEM once, see `analysis.fetch.handshakes_json`)."""
         return {
             "address": self.address,
             "port": self.port,
@@ -128,7 +131,7 @@ class Handshake:
             "phase": self.phase,
             "elapsed_ms": round(self.elapsed_ms, 1),
             "chain_sha256": list(self.chain_sha256),
-            "chain_pem": [_der_to_pem(der) for der in self.presented_chain],
+            "chain_pem": [_der_to_pem(der) for der in self.presented_chain] if with_pem else [],
             "certificate_requested": self.certificate_requested,
             "acceptable_client_cas": list(self.acceptable_client_cas),
             "client_cert_sent": self.client_cert_sent,

@@ -15,19 +15,12 @@ from pathlib import Path
 from tlsdoctor.errors import BadInput
 from tlsdoctor.findings import Code
 from tlsdoctor.i18n import _
-
-LANGS: tuple[str, ...] = ("en", "zh")
+from tlsdoctor.knowledge.langs import LANGS as LANGS  # re-exported: they lived here
+from tlsdoctor.knowledge.langs import check_lang as check_lang
 
 
 class KnowledgeError(ValueError):
     """A knowledge file is malformed. The message is one line naming the file (and the field when known)."""
-
-
-def check_lang(lang: str) -> str:
-    """`lang` if the knowledge base is written in it, else BadInput."""
-    if lang not in LANGS:
-        raise BadInput(_("unsupported language {lang!r}: choose one of {known}").format(lang=lang, known=", ".join(LANGS)))
-    return lang
 
 
 @dataclass(frozen=True)

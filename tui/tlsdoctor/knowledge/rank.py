@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from tlsdoctor.findings import Code, Finding, Severity
 from tlsdoctor.knowledge.clientfix import commands_for
 from tlsdoctor.knowledge.commands import CommandContext, render_command
-from tlsdoctor.knowledge.load import load_knowledge
-from tlsdoctor.knowledge.model import Entry, KnowledgeBase, check_lang
+from tlsdoctor.knowledge.langs import check_lang
+
+if TYPE_CHECKING:
+    from tlsdoctor.knowledge.model import Entry, KnowledgeBase
 
 SEVERITY_WEIGHT: Mapping[Severity, float] = {Severity.ERROR: 1.0, Severity.WARNING: 0.6, Severity.INFO: 0.25}
 _SEVERITY_ORDER = (Severity.INFO, Severity.WARNING, Severity.ERROR)
@@ -190,10 +192,14 @@ def diagnose(
         if f.code not in severities or _SEVERITY_ORDER.index(f.severity) > _SEVERITY_ORDER.index(severities[f.code]):
             severities[f.code] = f.severity
     found = frozenset(severities)
+    if kb is None:
+        from tlsdoctor.knowledge.load import load_knowledge  # lazy: a run without findings loads no entry
+
+        kb = load_knowledge()
     scored = []
     protocol = ctx.protocol if ctx is not None else protocol
     client_format = ctx.client_format if ctx is not None else None
-    for entry in (kb or load_knowledge()).entries:
+    for entry in kb.entries:
         if not entry.applies(protocol, client_format):
             continue
         score, matched = score_entry(entry, severities)

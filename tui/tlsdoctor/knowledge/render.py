@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Literal, NotRequired, TypedDict
 
-from babel.dates import format_date
-
 from tlsdoctor import i18n
 from tlsdoctor.errors import BadInput
 from tlsdoctor.i18n import N_, _
@@ -107,7 +105,8 @@ def _language(lang: str) -> Iterator[None]:
 
 
 def _date(value: dt.date) -> str:
-    return format_date(value, format="yyyy-MM-dd", locale=i18n.babel_locale())
+    """`yyyy-MM-dd` in every language (what babel's pattern gave, without importing babel)."""
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
 
 def entry_to_json(entry: Entry, lang: str = "en", ctx: CommandContext | None = EXAMPLE_CONTEXT) -> EntryJson:

@@ -4,16 +4,19 @@ I/O only. NXDOMAIN, no data, SERVFAIL and timeouts are answers (data), not
 exceptions. Uses the system resolver configuration, or the given nameservers.
 Values (addresses, CAA records, CNAME targets) are kept exactly as received, in
 dnspython's text form; renderers make them safe.
+
+`resolve_sync` asks every question at once with dnspython's blocking resolver,
+one thread per question (the walk runs without asyncio: issue 13); `resolve`
+is the same for async callers.
 """
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import ipaddress
 import time
 from collections.abc import Sequence
 
-import dns.asyncresolver
 import dns.exception
 import dns.message
 import dns.name
@@ -23,6 +26,7 @@ import dns.rdatatype
 import dns.resolver
 
 from tlsdoctor.facts.dns import DnsLookup, DnsResult, Nameserver
+from tlsdoctor.probe.background import Background
 
 RESOLV_CONF = "/etc/resolv.conf"  # the system configuration, read when no nameservers are given
 MAX_CAA_LEVELS = 10  # RFC 8659 climbs to (not including) the root; real names are rarely deeper
@@ -65,9 +69,7 @@ def _failed_response(errors: Sequence[tuple[object, ...]]) -> dns.message.Messag
     return None
 
 
-async def _lookup(
-    resolver: dns.asyncresolver.Resolver, qname: dns.name.Name, rtype: str, timeout: float, label: str
-) -> DnsLookup:
+def _lookup(resolver: dns.resolver.Resolver, qname: dns.name.Name, rtype: str, timeout: float, label: str) -> DnsLookup:
     """One question, bounded by `timeout`; every outcome is a DnsLookup."""
     start = time.monotonic()
 
@@ -77,9 +79,7 @@ async def _lookup(
         return DnsLookup(_text(qname), rtype, status, elapsed_ms=elapsed, **fields)  # type: ignore[arg-type]
 
     try:
-        # dnspython enforces `lifetime`; the outer bound is only a safety net for the ~2× promise.
-        async with asyncio.timeout(timeout * 1.5 + 0.25):
-            answer = await resolver.resolve(qname, rtype, lifetime=timeout, search=False)
+        answer = resolver.resolve(qname, rtype, lifetime=timeout, search=False)  # dnspython enforces `lifetime`
     except dns.resolver.NXDOMAIN as exc:
         responses = list(exc.kwargs.get("responses", {}).values())
         chain = _cname_chain(responses[0] if responses else None, qname)
@@ -108,18 +108,36 @@ async def _lookup(
     )
 
 
-async def _caa(
-    resolver: dns.asyncresolver.Resolver, qname: dns.name.Name, timeout: float, label: str
-) -> tuple[tuple[DnsLookup, ...], tuple[str, ...], str | None]:
-    """RFC 8659 §3: the closest CAA set from the name towards (not including) the root.
+def _ask_all(
+    resolver: dns.resolver.Resolver, questions: Sequence[tuple[dns.name.Name, str]], timeout: float, label: str
+) -> list[DnsLookup]:
+    """Every question at once, one thread each. dnspython enforces `timeout`; past
+    1.5 × timeout + 0.25 s a question still unanswered is a timeout anyway (the
+    safety net for the ~2× promise; its thread ends on its own deadline)."""
+    start = time.monotonic()
+    tasks = [Background(functools.partial(_lookup, resolver, qname, rtype, timeout, label), "tlsdoctor-dns") for qname, rtype in questions]
+    deadline = start + timeout * 1.5 + 0.25
+    found: list[DnsLookup] = []
+    for (qname, rtype), task in zip(questions, tasks, strict=True):
+        if task.wait(max(0.0, deadline - time.monotonic())):
+            found.append(task.result())
+        else:
+            elapsed = (time.monotonic() - start) * 1000
+            found.append(DnsLookup(_text(qname), rtype, "timeout", nameserver=label, elapsed_ms=elapsed, error_detail=f"no answer within {timeout:g} s"))
+    return found
 
-    All levels are asked at once so the climb costs one timeout; the lookups kept
-    are those a sequential climb would have made, up to the decisive one.
-    """
+
+def _caa_levels(qname: dns.name.Name) -> list[dns.name.Name]:
+    """RFC 8659 §3: the name and its parents towards (not including) the root, all asked at once
+    so the climb costs one timeout."""
     levels = [qname]
     while len(levels) < MAX_CAA_LEVELS and len(levels[-1]) > 2:  # > 2 labels: something above the TLD
         levels.append(levels[-1].parent())
-    found = await asyncio.gather(*(_lookup(resolver, level, "CAA", timeout, label) for level in levels))
+    return levels
+
+
+def _closest_caa(found: Sequence[DnsLookup]) -> tuple[tuple[DnsLookup, ...], tuple[str, ...], str | None]:
+    """The closest CAA set; the lookups kept are those a sequential climb would have made, up to the decisive one."""
     kept: list[DnsLookup] = []
     for item in found:
         kept.append(item)
@@ -151,10 +169,8 @@ def _error_result(name: str, labels: tuple[str, ...], detail: str) -> DnsResult:
     return DnsResult(name, labels, (), (), (), (), "error", detail)
 
 
-def _make_resolver(
-    nameservers: Sequence[Nameserver] | None, timeout: float, resolv_conf: str
-) -> dns.asyncresolver.Resolver:
-    resolver = dns.asyncresolver.Resolver(filename=resolv_conf, configure=not nameservers)
+def _make_resolver(nameservers: Sequence[Nameserver] | None, timeout: float, resolv_conf: str) -> dns.resolver.Resolver:
+    resolver = dns.resolver.Resolver(filename=resolv_conf, configure=not nameservers)
     if nameservers:
         for ns in nameservers:
             ipaddress.ip_address(ns.address)  # ValueError: dnspython would only time out on a name
@@ -166,6 +182,15 @@ def _make_resolver(
 
 
 async def resolve(
+    name: str, nameservers: Sequence[Nameserver] | None, timeout: float, *, resolv_conf: str = RESOLV_CONF
+) -> DnsResult:
+    """`resolve_sync` for async callers (in a worker thread)."""
+    import asyncio  # lazy: the walk and `check` resolve without asyncio
+
+    return await asyncio.to_thread(resolve_sync, name, nameservers, timeout, resolv_conf=resolv_conf)
+
+
+def resolve_sync(
     name: str, nameservers: Sequence[Nameserver] | None, timeout: float, *, resolv_conf: str = RESOLV_CONF
 ) -> DnsResult:
     """All lookups for `name`, each bounded by `timeout`; the whole call ends within ~2× timeout.
@@ -189,11 +214,9 @@ async def resolve(
     except (dns.exception.DNSException, OSError, ValueError) as exc:
         return _error_result(name, labels, _one_line(exc))
     label = ",".join(labels)
-    a, aaaa, (caa_lookups, caa, caa_owner) = await asyncio.gather(
-        _lookup(resolver, qname, "A", timeout, label),
-        _lookup(resolver, qname, "AAAA", timeout, label),
-        _caa(resolver, qname, timeout, label),
-    )
+    questions = [(qname, "A"), (qname, "AAAA"), *((level, "CAA") for level in _caa_levels(qname))]
+    a, aaaa, *caa_found = _ask_all(resolver, questions, timeout, label)
+    caa_lookups, caa, caa_owner = _closest_caa(caa_found)
     addresses = tuple(dict.fromkeys((*a.values, *aaaa.values)))
     status, detail = _overall(a, aaaa, addresses)
     return DnsResult(

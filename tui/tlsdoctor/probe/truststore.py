@@ -19,7 +19,6 @@ from pathlib import Path
 
 import certifi
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 
 from tlsdoctor.errors import BadInput
 from tlsdoctor.facts.trust import TrustAnchors
@@ -46,14 +45,8 @@ def _read_quietly(path: Path) -> list[x509.Certificate]:
 
 
 def _unique(certs: Sequence[x509.Certificate]) -> tuple[x509.Certificate, ...]:
-    seen: set[bytes] = set()
-    out = []
-    for cert in certs:
-        fp = cert.fingerprint(hashes.SHA256())
-        if fp not in seen:
-            seen.add(fp)
-            out.append(cert)
-    return tuple(out)
+    """Each certificate once, first occurrence kept (equal DER: what equal SHA-256 fingerprints meant)."""
+    return tuple(dict.fromkeys(certs))
 
 
 @functools.cache

@@ -15,12 +15,16 @@ from tlsdoctor.diagnosis import Report
 from tlsdoctor.untrusted import json_escape
 
 
-def json_text(data: Any) -> str:
-    """Any JSON-ready value as the faces print it (indented, UTF-8, nothing invisible)."""
+def json_text(data: Any, *, indent: bool = True) -> str:
+    """Any JSON-ready value as the faces print it (UTF-8, nothing invisible): indented for a
+    person, or compact (`indent=False`: no whitespace, and json's C encoder, several times
+    faster than its indenting one on a large report, issue 13). The same JSON either way."""
+    if not indent:
+        return json_escape(json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str))
     return json_escape(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def render_json(report: Report, redaction: Callable[[Any], Any] | None = None) -> str:
+def render_json(report: Report, redaction: Callable[[Any], Any] | None = None, *, indent: bool = True) -> str:
     """The report; `redaction` (a `Redaction.json`) replaces its values for sharing."""
     data = report.to_json()
-    return json_text(redaction(data) if redaction is not None else data)
+    return json_text(redaction(data) if redaction is not None else data, indent=indent)

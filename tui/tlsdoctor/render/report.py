@@ -10,20 +10,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tlsdoctor.diagnosis import Report
-from tlsdoctor.render.json import render_json
 from tlsdoctor.render.labels import redacting
-from tlsdoctor.render.markdown import render_markdown
-from tlsdoctor.render.text import render_text
 
 if TYPE_CHECKING:
+    from tlsdoctor.diagnosis import Report
     from tlsdoctor.redact import Redaction
 
 
-def render_report(report: Report, fmt: str, redaction: Redaction | None = None) -> str:
-    """`fmt` is text, md or json."""
+def render_report(report: Report, fmt: str, redaction: Redaction | None = None, *, indent: bool = True) -> str:
+    """`fmt` is text, md or json (`indent=False`: compact JSON, for programs and files)."""
     if fmt == "json":
-        return render_json(report, redaction.json if redaction is not None else None)
+        from tlsdoctor.render.json import render_json  # lazy: start-up cost (one face per run)
+
+        return render_json(report, redaction.json if redaction is not None else None, indent=indent)
     with redacting(redaction):
-        text = render_markdown(report) if fmt == "md" else render_text(report)
+        if fmt == "md":
+            from tlsdoctor.render.markdown import render_markdown  # lazy: start-up cost (one face per run)
+
+            text = render_markdown(report)
+        else:
+            from tlsdoctor.render.text import render_text  # lazy: start-up cost (one face per run)
+
+            text = render_text(report)
     return redaction.text(text) if redaction is not None else text

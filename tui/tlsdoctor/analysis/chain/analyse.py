@@ -119,7 +119,7 @@ def analyse_chain(
     if trusted_top is not None and not root_above(trusted_top, store):
         findings += anchor_findings(trusted_top, anchor_summary if anchor is not None else summaries[path[-1]], summaries[0])
     findings += profile_findings(certs, summaries, positions, path)
-    findings += size_findings(certs)
+    findings += size_findings([len(presented[i]) for i in positions])
     if not anchored:
         findings += trust_findings(certs, summaries, positions, path, store, anchors, fetched_certs, primary, attempts)
     findings += validity_findings(certs, summaries, positions, path, anchor, at)

@@ -29,7 +29,6 @@ from collections.abc import Sequence
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from cryptography.x509.oid import ExtensionOID, NameOID
 
 from tlsdoctor.analysis.certinfo import CertSummary
@@ -249,6 +248,8 @@ def root_above(top: x509.Certificate, store: AnchorIndex) -> bool:
     or an issuer of it? Without one, OpenSSL without PARTIAL_CHAIN has no self-signed anchor to end at."""
     if top.subject == top.issuer or store.issuer_of(top) is not None:
         return True
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat  # lazy: start-up cost, rarely reached
+
     key = top.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
     return any(
         c.subject == c.issuer and c.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo) == key
@@ -314,11 +315,11 @@ def profile_findings(certs: Sequence[x509.Certificate], summaries: Sequence[Cert
 HANDSHAKE_LIMITS = {"java": 32768, "go": 65536}  # jdk.tls.maxHandshakeMessageSize; crypto/tls maxHandshake
 
 
-def size_findings(certs: Sequence[x509.Certificate]) -> list[Finding]:
+def size_findings(der_sizes: Sequence[int]) -> list[Finding]:
     """Java refuses a Certificate message over 32 KB, Go over 64 KB ("exceeds the maximum"); OpenSSL-based
     clients take up to 100 KB (that limit is the fetch step's). Counted as TLS 1.3 frames it: 4 + 1 + 3
-    bytes of headers, then 3 + DER + 2 per certificate."""
-    size = 8 + sum(5 + len(c.public_bytes(Encoding.DER)) for c in certs)
+    bytes of headers, then 3 + DER + 2 per certificate (`der_sizes`: the DER length of each)."""
+    size = 8 + sum(5 + n for n in der_sizes)
     refusing = [client for client, limit in HANDSHAKE_LIMITS.items() if size > limit]
     if not refusing:
         return []

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from tlsdoctor.analysis.certinfo import CertSummary
@@ -61,29 +61,36 @@ def _legacy_signature_ok(child: x509.Certificate, parent: x509.Certificate) -> b
     return True
 
 
-def _identity(cert: x509.Certificate) -> tuple[bytes, bytes]:
-    """Subject + public key: how stores recognise an anchor (a re-issued root is the same anchor)."""
+def _spki(cert: x509.Certificate) -> bytes:
+    """The public key, DER-encoded: with the subject, how stores recognise an anchor (a re-issued root is the same anchor)."""
+    from cryptography.hazmat.primitives import serialization  # lazy: start-up cost; rarely asked
+
     try:
-        spki = cert.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
+        return cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     except Exception:  # noqa: BLE001 - an unreadable key: fall back to the certificate's own hash
-        spki = cert.fingerprint(_SHA256)
-    return cert.subject.public_bytes(), spki
+        return cert.fingerprint(_SHA256)
 
 
 class AnchorIndex:
-    """A store's anchors indexed for the two questions the analysis asks."""
+    """A store's anchors indexed by subject for the two questions the analysis asks.
+
+    Keys are re-encoded only for the anchors whose subject is asked about: a store
+    holds ~150 roots, a chain meets one or two of them (issue 13).
+    """
 
     def __init__(self, certs: Sequence[x509.Certificate]) -> None:
         self.certs = tuple(certs)
-        self.ids = {_identity(c) for c in self.certs}
         self.by_subject: dict[bytes, list[x509.Certificate]] = {}
         for c in self.certs:
             self.by_subject.setdefault(c.subject.public_bytes(), []).append(c)
 
     def contains(self, cert: x509.Certificate) -> bool:
-        return _identity(cert) in self.ids
+        """Is `cert` one of the anchors: the same subject and the same public key?"""
+        candidates = self.by_subject.get(cert.subject.public_bytes(), ())
+        if not candidates:
+            return False
+        key = _spki(cert)
+        return any(_spki(c) == key for c in candidates)
 
     def issuer_of(self, cert: x509.Certificate) -> x509.Certificate | None:
         for candidate in self.by_subject.get(cert.issuer.public_bytes(), ()):

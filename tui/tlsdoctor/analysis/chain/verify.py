@@ -75,8 +75,25 @@ def _server_subject(target: Target) -> xv.Subject:
     return x509.DNSName(target.ascii_host)
 
 
+_STORES: list[tuple[Sequence[x509.Certificate], xv.Store]] = []  # the last few, by identity
+
+
+def _store(anchors: Sequence[x509.Certificate]) -> xv.Store:
+    """One verifier store per sequence of anchors: each store's verdict builds up to three
+    verifiers (strict, lenient, server) over the same ~150-300 roots (issue 13). Found by
+    identity, not by hashing 300 certificates per question; the sequence is kept alive with it."""
+    if not isinstance(anchors, tuple):  # only an immutable sequence may be remembered
+        return xv.Store(list(anchors))
+    for seen, store in _STORES:
+        if seen is anchors:
+            return store
+    store = xv.Store(list(anchors))
+    _STORES[:] = [*_STORES[-7:], (anchors, store)]
+    return store
+
+
 def _builder(anchors: Sequence[x509.Certificate], at: dt.datetime, max_chain_depth: int | None) -> xv.PolicyBuilder:
-    builder = xv.PolicyBuilder().store(xv.Store(list(anchors))).time(at)
+    builder = xv.PolicyBuilder().store(_store(anchors)).time(at)
     if max_chain_depth is not None:
         builder = builder.max_chain_depth(max_chain_depth)
     return builder

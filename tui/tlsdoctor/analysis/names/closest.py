@@ -23,9 +23,12 @@ from tlsdoctor.analysis.names.model import (
 def edit_distance(a: str, b: str) -> int:
     """Levenshtein distance: inserting, deleting or replacing a character costs 1.
 
-    The textbook dynamic programme, one row at a time. A shared prefix and suffix
-    never change the distance, so they are cut first: in a list of thousands of
-    SANs (`host-00017` against `host-99999`) that leaves a few characters each.
+    A shared prefix and suffix never change the distance, so they are cut first.
+    The rest is Myers' bit-parallel algorithm (Hyyrö's formulation): the columns
+    of `a` are the bits of one int, so each character of `b` costs a dozen
+    integer operations instead of a row of the textbook table. Kept over the
+    plain programme for speed: on 3,000 SANs that table was half of the names
+    step (issue 13); the tests hold both to the same answers.
     """
     shortest = min(len(a), len(b))
     start = 0
@@ -35,13 +38,29 @@ def edit_distance(a: str, b: str) -> int:
     while end < shortest - start and a[-1 - end] == b[-1 - end]:
         end += 1
     a, b = a[start : len(a) - end], b[start : len(b) - end]
-    previous = list(range(len(b) + 1))  # distances from a[:0] to each prefix of b
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]
+    if not a or not b:
+        return len(a) + len(b)
+    positions: dict[str, int] = {}  # character → the bits of `a` where it stands
+    for i, char in enumerate(a):
+        positions[char] = positions.get(char, 0) | (1 << i)
+    mask = (1 << len(a)) - 1
+    last = 1 << (len(a) - 1)
+    plus, minus, distance = mask, 0, len(a)  # vertical deltas +1 / -1 of the current column; its last cell
+    for char in b:
+        equal = positions.get(char, 0)
+        x_vertical = equal | minus
+        x_horizontal = (((equal & plus) + plus) ^ plus) | equal
+        h_plus = minus | ~(x_horizontal | plus)
+        h_minus = plus & x_horizontal
+        if h_plus & last:
+            distance += 1
+        elif h_minus & last:
+            distance -= 1
+        h_plus = (h_plus << 1) | 1  # the top row grows by one per character of `b`
+        h_minus <<= 1
+        plus = (h_minus | ~(x_vertical | h_plus)) & mask
+        minus = h_plus & x_vertical
+    return distance
 
 
 def _label_score(presented: str | None, reference: str | None, leftmost: bool) -> float:
@@ -59,27 +78,41 @@ def _label_score(presented: str | None, reference: str | None, leftmost: bool) -
     return 0.8 * (1.0 - edit_distance(presented, reference) / longest)
 
 
-def dns_similarity(presented: list[str], ref: list[str]) -> tuple[float, tuple[LabelDiff, ...]]:
-    """Right-aligned, label-aware closeness in 0..1, plus the diff rows.
+def dns_score(presented: list[str], ref: list[str]) -> float:
+    """Right-aligned, label-aware closeness in 0..1.
 
     The two right-most positions (the likely registrable domain) weigh double,
     so `api.example.org` is further from `api.example.com` than `www.example.com` is.
     """
     width = max(len(presented), len(ref))
     total = weight_sum = 0.0
-    rows: list[LabelDiff] = []
     for back in range(1, width + 1):  # from the TLD leftwards
         p = presented[-back] if back <= len(presented) else None
         r = ref[-back] if back <= len(ref) else None
-        leftmost = back == len(presented)
-        score = 1.0 if (p == r and p is not None) else _label_score(p, r, leftmost)
+        score = 1.0 if (p == r and p is not None) else _label_score(p, r, back == len(presented))
         weight = 2.0 if back <= 2 else 1.0
         total += score * weight
         weight_sum += weight
+    return total / weight_sum if weight_sum else 0.0
+
+
+def dns_rows(presented: list[str], ref: list[str]) -> tuple[LabelDiff, ...]:
+    """The label diff: rows paired from the right (TLD with TLD), left-most label first."""
+    width = max(len(presented), len(ref))
+    rows: list[LabelDiff] = []
+    for back in range(1, width + 1):
+        p = presented[-back] if back <= len(presented) else None
+        r = ref[-back] if back <= len(ref) else None
+        leftmost = back == len(presented)
         same = p is not None and r is not None and (p == r or (p == "*" and leftmost and len(presented) == len(ref)))
         rows.append(LabelDiff(presented=p, reference=r, same=same))
     rows.reverse()
-    return (total / weight_sum if weight_sum else 0.0), tuple(rows)
+    return tuple(rows)
+
+
+def dns_similarity(presented: list[str], ref: list[str]) -> tuple[float, tuple[LabelDiff, ...]]:
+    """`dns_score` and `dns_rows` together."""
+    return dns_score(presented, ref), dns_rows(presented, ref)
 
 
 def ip_similarity(presented: IPAddr, reference: IPAddr) -> tuple[float, tuple[LabelDiff, ...]]:

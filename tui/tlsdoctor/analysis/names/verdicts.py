@@ -1,5 +1,6 @@
 """One verdict per presented identifier (dNSName, iPAddress, URI, e-mail, other, CN),
-with its reason code, string parameters (`detail`), similarity and label diff.
+with its reason code, string parameters (`detail`) and similarity; `label_rows` draws
+the label diff of one verdict (check_names asks it for the closest ones only).
 
 Verdicts follow RFC 9525 only; what each client does is `clients`, and the
 findings are `findings`. Reasons are codes of `tlsdoctor.reasons` (no sentences
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
-from tlsdoctor.analysis.names.closest import dns_similarity, ip_similarity
+from tlsdoctor.analysis.names.closest import dns_rows, dns_score, ip_similarity
 from tlsdoctor.analysis.names.matching import (
     lenient_covers,
     lenient_dns,
@@ -81,19 +82,17 @@ def dns_verdict(value: str, reference: str, ref_labels: list[str], ref_ip: IPAdd
             detail["public_suffix_section"] = section
     if verdict is Verdict.INVALID:
         detail["would_match"] = "yes" if lenient_covers(value, reference) else "no"
-    similarity, rows = dns_similarity(labels_for_score, ref_labels) if labels_for_score else (0.0, ())
+    similarity = dns_score(labels_for_score, ref_labels) if labels_for_score else 0.0
     if verdict is Verdict.MATCH:
         similarity = 1.0
-    rows = as_written(rows, value)
     return SanVerdict(
         kind=SanKind.DNS,
         value=value,
         normalised=lenient,
         verdict=verdict,
         reason=reason,
-        detail=_detail(**detail),
+        detail=MappingProxyType(detail),  # a fresh dict, read-only from here on
         similarity=min(similarity, 1.0 if verdict is Verdict.MATCH else 0.99),
-        labels=rows,
     )
 
 
@@ -102,14 +101,14 @@ def ip_verdict(value: IPAddr, ref_ip: IPAddr | None) -> SanVerdict:
     text = str(value)
     if ref_ip is None:
         return SanVerdict(SanKind.IP, text, text, Verdict.NO_MATCH, "dns-vs-ip")
-    similarity, rows = ip_similarity(value, ref_ip)
+    similarity = ip_similarity(value, ref_ip)[0]
     if value == ref_ip:
         verdict, reason = Verdict.MATCH, "ip-match"
     elif v4_mapped(value, ref_ip):
         verdict, reason = Verdict.NO_MATCH, "ip-v4-mapped"
     else:
         verdict, reason = Verdict.NO_MATCH, "ip-different"
-    return SanVerdict(SanKind.IP, text, text, verdict, reason, _detail(reference=str(ref_ip)), similarity, rows)
+    return SanVerdict(SanKind.IP, text, text, verdict, reason, _detail(reference=str(ref_ip)), similarity)
 
 
 def _host_of_uri(value: str) -> str | None:
@@ -126,7 +125,7 @@ def other_verdict(kind: SanKind, value: str, reference: str, ref_labels: list[st
     if host:
         lenient = lenient_dns(host)
         if lenient:
-            similarity = 0.5 * dns_similarity(lenient.split("."), ref_labels)[0]
+            similarity = 0.5 * dns_score(lenient.split("."), ref_labels)
     reason = {SanKind.URI: "uri-not-used", SanKind.EMAIL: "email-not-used"}.get(kind, "other-not-used")
     return SanVerdict(kind, value, None, Verdict.NO_MATCH, reason, _detail(reference=reference), similarity)
 
@@ -137,14 +136,12 @@ def cn_verdict(cn: str, reference: str, ref_labels: list[str], ref_ip: IPAddr | 
         as_ip = parse_ip(cn)
         legacy_match = as_ip is not None and as_ip == ref_ip
         similarity = 1.0 if legacy_match else (ip_similarity(as_ip, ref_ip)[0] if as_ip else 0.0)
-        rows: tuple[LabelDiff, ...] = ()
         normalised = str(as_ip) if as_ip else lenient_dns(cn)
     else:
         legacy_verdict, _legacy_reason = match_name(cn, reference)
         legacy_match = legacy_verdict is Verdict.MATCH
         normalised = lenient_dns(cn)
-        similarity, rows = dns_similarity(normalised.split("."), ref_labels) if normalised else (0.0, ())
-        rows = as_written(rows, cn)
+        similarity = dns_score(normalised.split("."), ref_labels) if normalised else 0.0
     reason = "cn-ignored-san-present" if san_present else "cn-used-no-san"
     return SanVerdict(
         kind=SanKind.CN,
@@ -154,5 +151,15 @@ def cn_verdict(cn: str, reference: str, ref_labels: list[str], ref_ip: IPAddr | 
         reason=reason,
         detail=_detail(reference=reference, legacy="match" if legacy_match else "no-match"),
         similarity=min(similarity, 0.99) if not legacy_match else 1.0,
-        labels=rows,
     )
+
+
+def label_rows(verdict: SanVerdict, ref_labels: list[str], ref_ip: IPAddr | None) -> tuple[LabelDiff, ...]:
+    """The label diff of one verdict against the reference: dNSName SANs and the CN label by
+    label against a host name, iPAddress SANs group by group against an IP; () otherwise."""
+    if verdict.kind is SanKind.IP:
+        presented = parse_ip(verdict.value)
+        return ip_similarity(presented, ref_ip)[1] if presented is not None and ref_ip is not None else ()
+    if verdict.kind in (SanKind.DNS, SanKind.CN) and ref_ip is None and verdict.normalised:
+        return as_written(dns_rows(verdict.normalised.split("."), ref_labels), verdict.value)
+    return ()

@@ -23,15 +23,16 @@ from tlsdoctor.findings import Code
 from tlsdoctor.i18n import _, format_datetime, format_relative
 from tlsdoctor.reasons import reason_text
 
-from ..display import lit, lit_text, pad, shown_labels
+from ..display import lit, lit_text, pad, shown, shown_labels
 from ..state import HandshakeRow
 from ..words import FETCH_ERRORS, NAME_VERDICTS, SNI_MODES, client_note, word
 from .blocks import KEY_WIDTH, heading, kv, line, table
+from .linetable import LONG_TABLE, LineTable
 
 if TYPE_CHECKING:
     from tlsdoctor.analysis.certinfo import CertSummary
     from tlsdoctor.analysis.chain import ChainResult
-    from tlsdoctor.analysis.names import NamesResult
+    from tlsdoctor.analysis.names import NamesResult, SanVerdict
     from tlsdoctor.walk import FetchStepData
 
 
@@ -92,6 +93,37 @@ def _addresses_table(data: NamesResult) -> Iterator[Widget]:
     yield rows
 
 
+_MARKS = {"match": "✓", "no-match": "✗", "invalid": "!"}
+
+
+def _names_cells(data: NamesResult, v: SanVerdict) -> tuple[str, str, str, str, str, str]:
+    """(mark, name, verdict, kind, reason, style) of one verdict's row."""
+    closest = data.closest is v and not data.matched
+    style = "$warning bold" if closest else ("$success" if v.verdict.value == "match" else "")
+    verdict = word(NAME_VERDICTS, v.verdict.value) + ("  ← " + _("closest") if closest else "")
+    return _MARKS.get(v.verdict.value, "?"), v.value, verdict, v.kind.value.upper(), reason_text(v.reason, v.detail), style
+
+
+def _names_table(data: NamesResult) -> Widget:
+    """Every verdict: a DataTable, or past LONG_TABLE rows a table drawn line by line (issue 13)."""
+    headers = ("", _("Name"), _("Verdict"), _("Kind"), _("Reason"))
+    if len(data.verdicts) <= LONG_TABLE:
+        names = table(*headers, id="names-table")
+        for v in data.verdicts:
+            mark, value, verdict, kind, reason, style = _names_cells(data, v)
+            names.add_row(Text(mark, style=style), lit_text(value, style), Text(verdict, style=style), Text(kind), lit_text(reason))
+        return names
+    cells = [_names_cells(data, v) for v in data.verdicts]  # plain strings: cheap, and they give the widths
+    widths = [1, max(cell_len(shown(c[1])) for c in cells), max(cell_len(c[2]) for c in cells)]
+    widths += [max(cell_len(c[3]) for c in cells), max(cell_len(shown(c[4])) for c in cells)]
+
+    def row(i: int) -> tuple[Content, ...]:
+        mark, value, verdict, kind, reason, style = cells[i]
+        return Content.styled(mark, style), lit(value, style), Content.styled(verdict, style), Content(kind), lit(reason)
+
+    return LineTable(headers, widths, len(cells), row, id="names-table")
+
+
 def names_pane(data: NamesResult) -> Iterator[Widget]:
     yield kv(_("Checking"), data.display_reference + (f" ({data.reference})" if data.reference != data.display_reference else ""))
     verdict = _("✓ covered") if data.matched else _("✗ not covered")
@@ -114,19 +146,7 @@ def names_pane(data: NamesResult) -> Iterator[Widget]:
             yield line((pad(_("wanted"), KEY_WIDTH), "dim"), " ", bottom)
             yield line(pad("", KEY_WIDTH), " ", (carets, "bold"))
     yield heading(_("Every name in the certificate ({n})").format(n=len(data.verdicts)))
-    names = table("", _("Name"), _("Verdict"), _("Kind"), _("Reason"), id="names-table")
-    marks = {"match": "✓", "no-match": "✗", "invalid": "!"}
-    for v in data.verdicts:
-        closest = data.closest is v and not data.matched
-        style = "$warning bold" if closest else ("$success" if v.verdict.value == "match" else "")
-        names.add_row(
-            Text(marks.get(v.verdict.value, "?"), style=style),
-            lit_text(v.value, style),
-            Text(word(NAME_VERDICTS, v.verdict.value) + ("  ← " + _("closest") if closest else ""), style=style),
-            Text(v.kind.value.upper()),
-            lit_text(reason_text(v.reason, v.detail)),
-        )
-    yield names
+    yield _names_table(data)
     if len(data.addresses) > 1:
         yield from _addresses_table(data)
     yield heading(_("What each client does"))

@@ -9,7 +9,7 @@ pyOpenSSL rather than `ssl` because it exposes the whole presented chain, the
 CA names of a CertificateRequest and the alerts received (info callback).
 A client private key stays in memory and never appears in any output.
 
-Modules: `handshakes` (the async API: `fetch`, `fetch_all`), `attempt` (one
+Modules: `handshakes` (the API: `fetch`, `fetch_all`, and their blocking `_sync` forms), `attempt` (one
 attempt's state machine, in its own thread), `context` (what the client
 offers), `faults` (naming what went wrong).
 """
@@ -19,7 +19,7 @@ from tlsdoctor.probe.tls.faults import (
     DETAIL_NO_RESPONSE,
     DETAIL_SILENT_CLOSE,
 )
-from tlsdoctor.probe.tls.handshakes import ALL_MODES, DEAD, Progress, fetch, fetch_all
+from tlsdoctor.probe.tls.handshakes import ALL_MODES, DEAD, Progress, fetch, fetch_all, fetch_all_sync, fetch_sync
 
 __all__ = [
     "ALL_MODES",
@@ -30,4 +30,6 @@ __all__ = [
     "Progress",
     "fetch",
     "fetch_all",
+    "fetch_all_sync",
+    "fetch_sync",
 ]

@@ -11,7 +11,6 @@ import ipaddress
 from collections.abc import Callable
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from OpenSSL import SSL
 
 from tlsdoctor.facts.tls import BOGUS_SNI, ClientCredentials, SniMode
@@ -43,6 +42,8 @@ def load_client(ctx: SSL.Context, client: ClientCredentials) -> None:
     except ValueError:
         raise CredentialError("client certificate could not be parsed") from None
     try:
+        from cryptography.hazmat.primitives import serialization  # lazy: start-up cost (client keys only)
+
         key = serialization.load_pem_private_key(client.key_pem, password=None)
     except (ValueError, TypeError):
         raise CredentialError("client key could not be loaded") from None

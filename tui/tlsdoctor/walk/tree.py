@@ -1,21 +1,19 @@
-"""The walk: run the decision tree as one async stream of events that every face consumes.
+"""The decision tree an expert follows, as one plain generator of events (see `tlsdoctor.walk`).
 
 target → dns → hosts → fetch → names → chain → client → diagnosis. Each step
 starts, may report progress, and finishes with a `StepResult` (status, data,
 findings). A step never raises on a network fault: the fault is a finding.
-Probes do the I/O, analysis judges; this module only sequences them. The app
-runs this generator in a worker and renders its events; `check` prints the
-final report. Nothing here imports textual.
+Where only a person can answer, the tree yields a `Question` and waits for the
+answer `send` gives back. Probes do the I/O (in threads: no asyncio, issue 13),
+analysis judges; this module only sequences them. Nothing here imports textual.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
 from cryptography import x509
@@ -25,13 +23,14 @@ from tlsdoctor.analysis.certinfo import load_der
 from tlsdoctor.analysis.chain import analyse_chain
 from tlsdoctor.analysis.clientset import weigh_for_clients
 from tlsdoctor.analysis.dns import dns_findings, dns_view
-from tlsdoctor.analysis.fetch import FetchView, analyse_fetch
+from tlsdoctor.analysis.fetch import analyse_fetch
 from tlsdoctor.analysis.hosts import HostsTable, hosts_view, parse_hosts_table
-from tlsdoctor.analysis.mtls import analyse_client
 from tlsdoctor.analysis.names import check_names
 from tlsdoctor.analysis.path import Road, road_for, weigh_divergent, weigh_dns, weigh_faults
 from tlsdoctor.diagnosis import Report, build_report
 from tlsdoctor.errors import BadInput
+from tlsdoctor.facts.aia import AiaFetch
+from tlsdoctor.facts.dns import DnsResult
 from tlsdoctor.facts.hosts import HostsFile
 from tlsdoctor.facts.questions import Answer, Answered, AnsweredBy, Question, QuestionId
 from tlsdoctor.facts.steps import (
@@ -44,14 +43,12 @@ from tlsdoctor.facts.steps import (
 from tlsdoctor.facts.trust import TrustAnchors
 from tlsdoctor.findings import Code, Finding, Severity, StepId, StepStatus, worst_status
 from tlsdoctor.i18n import N_, _
-from tlsdoctor.probe.aia import fetch_ca_issuers
+from tlsdoctor.probe.aia import fetch_ca_issuers_sync
+from tlsdoctor.probe.background import Background, in_parallel
 from tlsdoctor.probe.batches import Fetcher
-from tlsdoctor.probe.clientfiles import load_client_material
-from tlsdoctor.probe.dns import resolve
+from tlsdoctor.probe.dns import resolve_sync
 from tlsdoctor.probe.hosts import read_hosts_file
-from tlsdoctor.probe.mtls import handshake_for_material
 from tlsdoctor.probe.truststore import load_trust_anchors
-from tlsdoctor.protocols import ProtocolChoice
 from tlsdoctor.questions import (
     CLIENT_GROUPS,
     PathTaken,
@@ -65,8 +62,8 @@ from tlsdoctor.questions import (
     settled,
     start_record,
 )
-from tlsdoctor.request import ResolvePin, WalkOptions
-from tlsdoctor.target import Target
+from tlsdoctor.request import WalkOptions
+from tlsdoctor.walk.views import FetchStepData, TargetView
 
 Event = StepStarted | StepProgress | StepFinished | Question | Answered | WalkFinished[Report]
 Sent = Answer | None  # what a consumer sends back: an Answer after a Question, else nothing
@@ -75,41 +72,11 @@ MAX_ADDRESSES = 32  # addresses probed per walk (hardening: hostile DNS can retu
 MAX_AIA_URLS = 2
 
 
-@dataclass(frozen=True)
-class TargetView:
-    target: Target
-    sni: str | None
-    resolves: tuple[ResolvePin, ...] = ()
-    protocol: ProtocolChoice = field(default_factory=ProtocolChoice)  # what is spoken before TLS, and why
-
-    def to_json(self) -> dict[str, Any]:
-        data = self.target.to_json()
-        data["sni"] = self.sni
-        data["resolve"] = [f"{p.host}:{p.port}:{p.address}" for p in self.resolves]
-        data["protocol"] = self.protocol.to_json()
-        return data
-
-
-@dataclass(frozen=True)
-class FetchStepData:
-    """The fetch view plus where the addresses came from."""
-
-    view: FetchView
-    addresses: tuple[str, ...]
-    used_addresses: tuple[str, ...]
-    truncated_from: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        data = self.view.to_json()
-        data["addresses"] = list(self.addresses)
-        data["used_addresses"] = list(self.used_addresses)
-        data["truncated_from"] = self.truncated_from
-        return data
-
-
-@dataclass
 class _Timer:
-    start: float = field(default_factory=time.monotonic)
+    """A step's stopwatch (a plain class: a dataclass costs ~0.7 ms to define, issue 13)."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
 
     def ms(self) -> float:
         return (time.monotonic() - self.start) * 1000
@@ -137,41 +104,31 @@ def _pins_for(options: WalkOptions) -> tuple[str, ...]:
     return tuple(p.address for p in options.resolves if p.host.lower() in (t.ascii_host, t.display_host) and p.port == t.port)
 
 
-async def _hosts_for(options: WalkOptions) -> tuple[HostsFile, HostsTable]:
+def _hosts_for(options: WalkOptions) -> tuple[HostsFile, HostsTable]:
     """The hosts file as read (an unreadable one says why) and its usable lines (none when unreadable)."""
-    hosts_file = await asyncio.to_thread(read_hosts_file, options.hosts_file)
+    hosts_file = read_hosts_file(options.hosts_file)
     return hosts_file, parse_hosts_table(hosts_file.text or "")
 
 
-def _load_anchors(options: WalkOptions) -> asyncio.Future[TrustAnchors]:
-    """The trust stores, loaded in a thread while the handshakes run."""
-    return asyncio.ensure_future(
-        asyncio.to_thread(load_trust_anchors, options.ca_files, system=options.use_system_store, certifi=options.use_system_store)
+def _lookup(options: WalkOptions) -> Callable[[], DnsResult]:
+    return lambda: resolve_sync(options.target.ascii_host, list(options.nameservers) or None, options.timeout)
+
+
+def _aia_fetch(url: str, timeout: float) -> Callable[[], AiaFetch]:
+    return lambda: fetch_ca_issuers_sync(url, timeout)
+
+
+def _load_anchors(options: WalkOptions) -> Background[TrustAnchors]:
+    """The trust stores, loaded in a thread from the start: they are ready when the first chain arrives."""
+    return Background(
+        lambda: load_trust_anchors(options.ca_files, system=options.use_system_store, certifi=options.use_system_store),
+        "tlsdoctor-anchors",
     )
 
 
-async def walk(options: WalkOptions) -> AsyncGenerator[Event, Sent]:
-    """Run every step in order, yielding events as they happen.
-
-    After a `Question` the walk waits for its consumer's `asend(Answer)`; a plain
-    `async for` sends nothing, so every question takes its default (or the answer
-    preset in `options.answers`) and the walk never blocks."""
-    fetcher = Fetcher(options.target, options.timeout, options.protocol.starttls)
-    inner = _walk(options, fetcher)
-    try:
-        sent: Sent = None
-        while True:
-            try:
-                event = await inner.asend(sent)
-            except StopAsyncIteration:
-                return
-            sent = yield event
-    finally:
-        fetcher.cancel()
-        await inner.aclose()
-
-
-async def _walk(options: WalkOptions, fetcher: Fetcher) -> AsyncGenerator[Event, Sent]:
+def walk_tree(options: WalkOptions, fetcher: Fetcher) -> Generator[Event, Sent, None]:
+    """The decision tree, step by step; after a `Question` it waits for the answer `send` gives
+    (None: the preset answer or the default). Probes wait in threads, never on an event loop."""
     target = options.target
     at = options.at or dt.datetime.now(dt.UTC)
     results: dict[StepId, StepResult] = {}
@@ -189,17 +146,16 @@ async def _walk(options: WalkOptions, fetcher: Fetcher) -> AsyncGenerator[Event,
     # The client's road is known before DNS: a --resolve pin, or a hosts line for the name.
     # A pinned address does not wait for DNS: its handshakes start now, beside the lookup.
     pins = _pins_for(options)
-    hosts_read, table = (None, None) if target.is_ip else await _hosts_for(options)
+    hosts_read, table = (None, None) if target.is_ip else _hosts_for(options)
     entries = table.entries if table is not None else ()
     ahead = hosts_view(entries, target.ascii_host, (), options.hosts_file, resolves=pins)
     road = road_for(pins, ahead.hosts_addresses)
     early = (pins or (target.ascii_host,)) if target.is_ip else ahead.used_addresses
-    anchors_task = None
+    anchors_task = _load_anchors(options)  # the trust stores load meanwhile, in their own thread
     if early:
         fetcher.start(early[:MAX_ADDRESSES])
-        anchors_task = _load_anchors(options)
     dns_timer = _Timer()
-    dns_task = None if target.is_ip else fetcher.beside(resolve(target.ascii_host, list(options.nameservers) or None, options.timeout))
+    dns_task = None if target.is_ip else fetcher.beside(_lookup(options))
     record = recorded_clients(options.clients) if options.clients else None
     if record is None and (QuestionId.START in options.answers or QuestionId.CLIENT in options.answers):
         question = client_question(options.answers)  # the guided intake asks; `tlsdoctor HOST` does not
@@ -217,7 +173,7 @@ async def _walk(options: WalkOptions, fetcher: Fetcher) -> AsyncGenerator[Event,
     if dns_task is None:
         yield finish(_skipped(StepId.DNS, N_("The target is an IP address: nothing to resolve.")))
     else:
-        dns_result = await dns_task
+        dns_result = dns_task.result()
         dns_addresses = dns_result.addresses
         yield finish(_result(StepId.DNS, dns_view(dns_result), weigh_dns(dns_findings(dns_result), road), dns_timer))
 
@@ -261,16 +217,13 @@ async def _walk(options: WalkOptions, fetcher: Fetcher) -> AsyncGenerator[Event,
         rest = [a for a in addresses if a not in fetcher.started]
         if rest:
             fetcher.start(rest)
-        if anchors_task is None:
-            anchors_task = _load_anchors(options)
-        async for event in fetcher.progress():
-            yield event
-        handshakes = await fetcher.handshakes()
+        yield from fetcher.progress()
+        handshakes = fetcher.handshakes()
         fetch_view = analyse_fetch(handshakes, used_addresses=used)
         primary = fetch_view.primary
         findings = weigh_faults(_with_dropped(fetch_view.findings, truncated_from), used, road)
         if primary is not None:
-            anchors = await anchors_task
+            anchors = anchors_task.result()
             judgement = judge_addresses(handshakes, target, used, anchors=anchors, at=at, asked=asked)
             address_q = address_question(judgement, used)
             if address_q is not None:
@@ -317,11 +270,11 @@ async def _walk(options: WalkOptions, fetcher: Fetcher) -> AsyncGenerator[Event,
 
     # 6 chain
     yield StepStarted(StepId.CHAIN)
-    if not presented or primary is None or judgement is None or anchors_task is None:
+    if not presented or primary is None or judgement is None:
         yield finish(_skipped(StepId.CHAIN, N_("No certificate was received, so there is no chain to check.")))
     else:
         timer = _Timer()
-        anchors = await anchors_task
+        anchors = anchors_task.result()
         judged = judgement.chains.get(primary.chain_sha256)
         chain = judged.chain if judged is not None and judged.chain is not None else analyse_chain(presented, target=target, at=at, anchors=anchors)
         needs_aia = any(f.code in (Code.CHAIN_INCOMPLETE, Code.CHAIN_UNTRUSTED) and f.severity is Severity.ERROR for f in chain.findings)
@@ -329,7 +282,7 @@ async def _walk(options: WalkOptions, fetcher: Fetcher) -> AsyncGenerator[Event,
             urls = tuple(dict.fromkeys(chain.presented[-1].ca_issuers))[:MAX_AIA_URLS]
             if urls:
                 yield StepProgress(StepId.CHAIN, 0, len(urls), urls[0])
-                attempts = await asyncio.gather(*(fetch_ca_issuers(u, options.timeout) for u in urls))
+                attempts = in_parallel([_aia_fetch(u, options.timeout) for u in urls], "tlsdoctor-aia")
                 fetched = tuple(der for a in attempts for der in a.certs_der)
                 chain = analyse_chain(presented, target=target, at=at, anchors=anchors, fetched=fetched, aia_attempts=attempts)
         own = with_addresses(weigh_for_clients(chain.findings, asked), judgement.addresses_of(primary, whole_chain=True))
@@ -348,10 +301,12 @@ async def _walk(options: WalkOptions, fetcher: Fetcher) -> AsyncGenerator[Event,
         sent = (yield question) if path.to_ask(question) else None
         answer, record = path.settle(question, sent, keep=False)
         if answer.value == "load":
+            from tlsdoctor.probe.clientfiles import load_client_material  # lazy: start-up cost (mTLS only)
+
             try:
                 if not answer.cert_file:
                     raise BadInput(_("Give the certificate file."))
-                loaded = await asyncio.to_thread(load_client_material, answer.cert_file, answer.key_file, answer.password)
+                loaded = load_client_material(answer.cert_file, answer.key_file, answer.password)
                 options = dataclasses.replace(options, client=loaded)
             except BadInput as exc:
                 error = str(exc)
@@ -363,12 +318,15 @@ async def _walk(options: WalkOptions, fetcher: Fetcher) -> AsyncGenerator[Event,
     if options.client is None and not requested and options.token is None:
         yield finish(_skipped(StepId.CLIENT, N_("No client certificate was given and the server did not ask for one.")))
     else:
+        from tlsdoctor.analysis.mtls import analyse_client  # lazy: start-up cost (~12 ms; most walks have no client step)
+        from tlsdoctor.probe.mtls import handshake_for_material_sync  # lazy: start-up cost (as above)
+
         timer = _Timer()
         handshake = None
         address = primary.address if primary is not None else (used[0] if used else None)
         if address is not None:
             protocol = options.protocol
-            handshake = await handshake_for_material(
+            handshake = handshake_for_material_sync(
                 address, target.port, target.sni, options.timeout, options.client,
                 http=protocol.name == "https" and protocol.starttls is None, preamble=protocol.starttls,
             )
@@ -384,24 +342,3 @@ async def _walk(options: WalkOptions, fetcher: Fetcher) -> AsyncGenerator[Event,
     assert diagnosis_step is not None  # build_report always adds it
     yield finish(diagnosis_step)
     yield WalkFinished(report)
-
-
-Ask = Callable[[Question], Awaitable[Answer | None]]
-
-
-async def run_walk(options: WalkOptions, ask: Ask | None = None) -> Report:
-    """Drive the walk to the end and return its report. Without `ask` (`check`) nothing is asked:
-    each question takes its preset answer (`options.answers`) or its default."""
-    report = None
-    stream = walk(options)
-    sent: Sent = None
-    while True:
-        try:
-            event = await stream.asend(sent)
-        except StopAsyncIteration:
-            break
-        sent = await ask(event) if ask is not None and isinstance(event, Question) else None
-        if isinstance(event, WalkFinished):
-            report = event.report
-    assert report is not None  # the walk always ends with WalkFinished
-    return report
