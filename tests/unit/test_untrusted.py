@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tlsdoctor.analysis.mtls import label_diff, parse_expected_identity
-from tlsdoctor.analysis.names.verdicts import dns_verdict
+from tlsdoctor.analysis.names.verdicts import dns_verdict, label_rows
 from tlsdoctor.analysis.token import decode_token
 from tlsdoctor.knowledge.commands import CommandContext, render_command
 from tlsdoctor.reasons import reason_text
@@ -69,8 +69,9 @@ def test_no_message_says_it_should_be_and_then_nothing() -> None:
 
 def test_the_label_diff_shows_the_certificate_name_as_written() -> None:
     v = dns_verdict("WWW.Exampel.COM", "www.example.com", ["www", "example", "com"], None)
-    assert [row.presented for row in v.labels] == ["WWW", "Exampel", "COM"]
-    assert [row.same for row in v.labels] == [True, False, True]  # compared case-insensitively
+    labels = label_rows(v, ["www", "example", "com"], None)  # drawn for the closest names only (issue 13)
+    assert [row.presented for row in labels] == ["WWW", "Exampel", "COM"]
+    assert [row.same for row in labels] == [True, False, True]  # compared case-insensitively
     rows = label_diff("client-prod.example.com", "Client-Staging.Example.com")
     assert rows == ({"position": 0, "expected": "client-prod", "certificate": "Client-Staging"},)
 
