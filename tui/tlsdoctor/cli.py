@@ -10,11 +10,10 @@ from __future__ import annotations
 import argparse
 import codecs
 import datetime as dt
-import getpass
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from tlsdoctor.argparse_i18n import translated_argparse
@@ -44,7 +43,7 @@ def walk_options(args: argparse.Namespace, lang: str) -> WalkOptions:
         client_cert=args.client_cert,
         client_key=args.client_key,
         client_key_password=args.client_key_password,
-        ask_password=getpass.getpass if sys.stdin.isatty() else None,
+        ask_password=_ask_password(),
         expected_identity=args.expect_client_identity,
         token=args.token,
         timeout=args.timeout,
@@ -59,6 +58,17 @@ def walk_options(args: argparse.Namespace, lang: str) -> WalkOptions:
     if warning is not None:
         sys.stderr.write(f"tlsdoctor: {warning}\n")
     return options
+
+
+def _ask_password() -> Callable[[str], str] | None:
+    """The terminal's password prompt, when there is a terminal to ask on."""
+    return _getpass if sys.stdin.isatty() else None
+
+
+def _getpass(prompt: str) -> str:
+    import getpass  # lazy: start-up cost (asked only for an encrypted key)
+
+    return getpass.getpass(prompt)
 
 
 # --- commands --------------------------------------------------------------------------
@@ -133,7 +143,7 @@ def cmd_inspect(args: argparse.Namespace, lang: str) -> int:
     from tlsdoctor.probe.keystores import is_keystore, keystore_pem  # lazy: start-up cost
 
     if is_keystore(cert):  # PKCS#12, JKS, JCEKS: the chosen entry's certificates (keys are never read out)
-        cert = keystore_pem(args.cert, cert, args.cert_password, args.alias, getpass.getpass if sys.stdin.isatty() else None)
+        cert = keystore_pem(args.cert, cert, args.cert_password, args.alias, _ask_password())
     chain = read_input_file(args.chain, "--chain file") if args.chain else b""
     ca = b"".join(read_input_file(p, "--ca file") for p in args.ca)
     at = _parse_at(args.at) or dt.datetime.now(dt.UTC)
@@ -203,7 +213,7 @@ def cmd_kb(args: argparse.Namespace, lang: str) -> int:
 def cmd_csr(args: argparse.Namespace, lang: str) -> int:
     from tlsdoctor.csr import make_csr, write_csr_bundle  # lazy: start-up cost
 
-    ask = getpass.getpass if sys.stdin.isatty() else None
+    ask = _ask_password()
     bundle = make_csr(args.key, args.name, password=args.key_password, ask_password=ask, subject_cn=args.cn)
     csr_path, cnf_path = write_csr_bundle(bundle, args.out, force=args.force)
     _print(_("Wrote {csr} and {cnf}. Submit the CSR to your CA.").format(csr=csr_path, cnf=cnf_path))
@@ -252,6 +262,8 @@ def split_command(argv: Sequence[str]) -> tuple[str | None, list[str]]:
     "demo": the first word that is not an option (nor an option's value) is the
     command if it names one. After `--` every word is a target.
     """
+    if argv and argv[0] in SUBCOMMANDS:
+        return argv[0], list(argv[1:])  # the usual order: no parser to build to know (issue 13)
     takes_value = _value_options()
     i = 0
     while i < len(argv):
