@@ -26,15 +26,10 @@ from tlsdoctor.walk import Event
 
 from .display import lazy_gettext
 from .exports import file_stem, fix_cjk_svg, free_path, write_file_once, write_new_file
-from .screens import (
-    ExplainDialog,
-    FormScreen,
-    KnowledgeScreen,
-    PickerScreen,
-    WalkScreen,
-)
 from .screens.export import ExportDialog
-from .screens.start import StartScreen
+from .screens.form import FormScreen
+from .screens.picker import PickerScreen
+from .screens.walk import WalkScreen
 
 if TYPE_CHECKING:
     from tlsdoctor.demo import DemoLab as Lab
@@ -120,6 +115,8 @@ class TlsDoctorApp(App[int]):
                 WalkScreen(self.options, back_allowed=False, replay=self.replay, server_log=self.server_log, redact=self.redact)
             )
         elif self.guided:
+            from .screens.start import StartScreen  # lazy: start-up cost (it brings the explain dialog)
+
             self.push_screen(StartScreen())
         else:
             self.push_screen(FormScreen())
@@ -219,13 +216,17 @@ class TlsDoctorApp(App[int]):
         self.push_screen(ExportDialog(what, default), chosen)
 
     def action_explain(self) -> None:
+        from .screens.explain import ExplainDialog  # lazy: start-up cost (opened on demand)
+
         def opened(entry_id: str | None) -> None:
             if entry_id:
-                self.push_screen(KnowledgeScreen(entry_id))
+                self.action_knowledge(entry_id)
 
         self.push_screen(ExplainDialog(), opened)
 
     def action_knowledge(self, entry_id: str | None = None) -> None:
+        from .screens.knowledge import KnowledgeScreen  # lazy: start-up cost (Markdown and its parser, ~25 ms)
+
         self.push_screen(KnowledgeScreen(entry_id))
 
     def _walk_action(self, action: WalkAction) -> None:

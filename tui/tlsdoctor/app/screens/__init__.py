@@ -5,6 +5,8 @@ socket. The names below are re-exported for callers of `tlsdoctor.app.screens`
 (the walk messages too, since the walk screen is where they arrive).
 """
 
+from typing import TYPE_CHECKING
+
 from ..messages import (
     StepFinishedMessage,
     StepProgressMessage,
@@ -12,11 +14,27 @@ from ..messages import (
     WalkCancelledMessage,
     WalkFinishedMessage,
 )
-from .explain import ExplainDialog
 from .form import FormScreen
-from .knowledge import KnowledgeScreen
 from .picker import PickerScreen
 from .walk import WalkScreen
+
+if TYPE_CHECKING:
+    from .explain import ExplainDialog
+    from .knowledge import KnowledgeScreen
+
+
+def __getattr__(name: str) -> object:
+    """The dialogs opened on demand load when first asked for: the knowledge screen brings
+    Markdown and its parser, ~25 ms of the app's cold start (issue 13)."""
+    if name == "ExplainDialog":
+        from .explain import ExplainDialog  # lazy: start-up cost (see above)
+
+        return ExplainDialog
+    if name == "KnowledgeScreen":
+        from .knowledge import KnowledgeScreen  # lazy: start-up cost (see above)
+
+        return KnowledgeScreen
+    raise AttributeError(name)
 
 __all__ = [
     "ExplainDialog",
