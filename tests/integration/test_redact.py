@@ -30,7 +30,7 @@ def test_addresses_map_into_documentation_ranges() -> None:
     assert r.address("fd00::1").startswith("2001:db8::")
 
 
-@pytest.mark.parametrize("fmt", ["text", "md", "json"])
+@pytest.mark.parametrize("fmt", ["text", "md", "json", "jsonl"])
 @pytest.mark.parametrize("scenario_id", ["wrong-host", "hosts-override", "idn", "divergent"])
 def test_redacted_output_holds_none_of_the_real_names(lab: Lab, capsys, fmt: str, scenario_id: str) -> None:
     base = ["check", *lab.command_line(scenario_id), "--timeout", "2"]
@@ -50,6 +50,8 @@ def test_redacted_output_holds_none_of_the_real_names(lab: Lab, capsys, fmt: str
     leaked = sorted(s for s in secrets if s and s.lower() in redacted.lower())
     assert not leaked
     assert "BEGIN CERTIFICATE" not in redacted
+    if fmt == "jsonl":  # one line, the same report
+        assert redacted.count("\n") == 1 and json.loads(redacted)["target"]["ascii_host"] != real["target"]["ascii_host"]
 
 
 def test_same_name_same_placeholder_across_the_report(lab: Lab, capsys) -> None:

@@ -78,12 +78,15 @@ def _print(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def render(report: Report, fmt: str, *, redact: bool = False, legend: str | None = None, options: object = None) -> str:
+def render(
+    report: Report, fmt: str, *, redact: bool = False, legend: str | None = None, options: object = None, indent: bool | None = None
+) -> str:
     """The report in `fmt` (text, md, json); names, addresses, ids and the files of `options` as
     placeholders when `redact`, and their legend written to the file `legend` (never to the screen)."""
     from tlsdoctor.render.report import render_report  # lazy: start-up cost
 
-    indent = sys.stdout.isatty()  # JSON: indented for a person, compact for programs and files (issue 13)
+    if indent is None:  # JSON: indented for a person, compact for programs and files (issue 13)
+        indent = sys.stdout.isatty()
     if not redact:
         return render_report(report, fmt, indent=indent)
     from tlsdoctor.redact import (  # lazy: start-up cost
@@ -115,12 +118,10 @@ def cmd_check(args: argparse.Namespace, lang: str) -> int:
         raise BadInput(_("tlsdoctor check: give a TARGET (or --targets FILE)"))
     options = walk_options(args, lang)
     report = walk_report(options)  # no asyncio: its import alone cost more than the rest of check's start-up
-    if args.format == "jsonl":
-        from tlsdoctor.render.json import json_text  # lazy: start-up cost
-
-        _print(json_text(report.to_json(), indent=False))
-        return report.exit_code
     redact = args.redact or args.redact_legend is not None
+    if args.format == "jsonl":  # one report: the JSON on one line, redacted as the other formats
+        _print(render(report, "json", redact=redact, legend=args.redact_legend, options=options, indent=False))
+        return report.exit_code
     _print(render(report, args.format, redact=redact, legend=args.redact_legend, options=options))
     return report.exit_code
 

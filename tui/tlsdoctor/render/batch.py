@@ -7,7 +7,6 @@ inert (`safe_text`, `md_text`); JSON keeps it exact.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from rich.cells import cell_len
@@ -16,6 +15,7 @@ from tlsdoctor.batch import BatchItem
 from tlsdoctor.diagnosis import Report
 from tlsdoctor.findings import Finding, Severity
 from tlsdoctor.i18n import _
+from tlsdoctor.render.json import json_text
 from tlsdoctor.render.labels import md_text, one_line, safe_text
 from tlsdoctor.summaries import finding_title
 
@@ -26,7 +26,7 @@ def jsonl_line(item: BatchItem, report: Report) -> str:
     """One target's report as one JSON line: the report, plus the line of the file it came from."""
     data = report.to_json()
     data["input"] = {"line": item.line, "text": item.text}
-    return json.dumps(data, ensure_ascii=False, default=str)
+    return json_text(data, indent=False)  # separators and bidi controls as \uXXXX, as every JSON face
 
 
 def top_finding(report: Report) -> Finding | None:

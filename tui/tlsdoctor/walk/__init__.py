@@ -53,14 +53,17 @@ async def run_walk(options: WalkOptions, ask: Ask | None = None) -> Report:
     report = None
     stream = walk(options)
     sent: Sent = None
-    while True:
-        try:
-            event = await stream.asend(sent)
-        except StopAsyncIteration:
-            break
-        sent = await ask(event) if ask is not None and isinstance(event, Question) else None
-        if isinstance(event, WalkFinished):
-            report = event.report
+    try:
+        while True:
+            try:
+                event = await stream.asend(sent)
+            except StopAsyncIteration:
+                break
+            sent = await ask(event) if ask is not None and isinstance(event, Question) else None
+            if isinstance(event, WalkFinished):
+                report = event.report
+    finally:
+        await stream.aclose()  # an `ask` that raises stops the walk's thread too
     assert report is not None  # the walk always ends with WalkFinished
     return report
 

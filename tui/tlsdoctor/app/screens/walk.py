@@ -100,6 +100,7 @@ class WalkScreen(CopySelection):
         self.server_log = server_log
         self.replay = tuple(replay) if replay is not None else None
         self.state = WalkState(redact=redact)
+        self.walker: Worker[None] | None = None  # the running walk's worker (a re-run replaces it)
         self.redactor: Redactor | None = None  # one per screen: the same name keeps its placeholder
         self.back_allowed = back_allowed
         self.selected: StepId = StepId.TARGET
@@ -189,7 +190,7 @@ class WalkScreen(CopySelection):
         self.step_list.refresh_steps()
         self._refresh_status()
         self.call_next(self.refresh_verdict)
-        self.run_walk()
+        self.walker = self.run_walk()
 
     @work(exclusive=True, group="walk", exit_on_error=False)
     async def run_walk(self) -> None:
@@ -204,21 +205,31 @@ class WalkScreen(CopySelection):
 
         stream = walk(self.options)
         sent: Answer | None = None
-        while True:
-            try:
-                event = await stream.asend(sent)
-            except StopAsyncIteration:
-                break
-            sent = await self.ask(event) if isinstance(event, Question) else None
-            message = message_for(event)
-            if message is not None:
-                self.post_message(message)
+        try:
+            while True:
+                try:
+                    event = await stream.asend(sent)
+                except StopAsyncIteration:
+                    break
+                sent = await self.ask(event) if isinstance(event, Question) else None
+                message = message_for(event)
+                if message is not None:
+                    self.post_message(message)
+        finally:
+            await stream.aclose()  # a cancelled walk (Esc, a re-run) stops its thread, even one waiting for an answer
 
     async def ask(self, question: Question) -> Answer:
-        """Open the question dialog over the walk and wait for the answer (the walk waits too)."""
+        """Open the question dialog over the walk and wait for the answer (the walk waits too).
+        A walk cancelled meanwhile takes its question away with it."""
         self.state.asking = question
         self._refresh_status()
-        answer = await self.app.push_screen_wait(QuestionDialog(question))
+        dialog = QuestionDialog(question)
+        try:
+            answer = await self.app.push_screen_wait(dialog)
+        except BaseException:
+            if self.app.screen is dialog:
+                self.app.pop_screen()
+            raise
         self.state.asking = None
         self._refresh_status()
         if answer.by is AnsweredBy.USER:
@@ -227,8 +238,8 @@ class WalkScreen(CopySelection):
 
     @on(Worker.StateChanged)
     def _on_worker_state(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "walk":
-            return
+        if event.worker.group != "walk" or event.worker is not self.walker:
+            return  # a walk replaced by a re-run says nothing about the new one
         if event.state is WorkerState.ERROR:
             self.state.error = safe_text(event.worker.error)
             self._refresh_status()
