@@ -17,6 +17,7 @@ from tlsdoctor.app.main import TlsDoctorApp
 from tlsdoctor.app.screens import WalkScreen
 from tlsdoctor.app.screens.question import QuestionDialog
 from tlsdoctor.demo import DemoLab as Lab
+from tlsdoctor.findings import StepId
 from tlsdoctor.request import build_request
 
 
@@ -83,3 +84,57 @@ async def test_a_rerun_while_walking_is_not_reported_as_cancelled(silent_port: i
         assert screen.state.report is not None
         assert not screen.state.cancelled
         assert "cancelled" not in str(screen.query_one("#status-line").render())
+
+
+async def test_a_walk_begun_before_the_app_is_shown_from_its_first_event(lab: Lab) -> None:
+    """`tlsdoctor HOST` starts the walk before Textual is imported (walk.start): the events made
+    meanwhile wait, and the app shows the whole walk, in order, as if it had started it."""
+    from tlsdoctor.walk import start, walk_report
+
+    options = lab.options_for("wrong-host")
+    early = start(options)
+    deadline = asyncio.get_running_loop().time() + 15
+    while not any(kind == "end" for kind, _v in list(early._waiting)):  # the walk ends before any consumer comes
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.05)
+    messages: list[object] = []
+    app = TlsDoctorApp(options, lang="en", early=early)
+    async with app.run_test(size=(120, 40), message_hook=messages.append) as pilot:
+        screen = app.walk_screen()
+        assert screen is not None
+        await wait_for_walk(pilot, screen)
+        report = screen.state.report
+        assert report is not None
+        expected = walk_report(options)
+        assert report.verdict == expected.verdict == "problem"
+        assert [f.code for f in report.findings] == [f.code for f in expected.findings]
+        started = [m.event.step for m in messages if type(m).__name__ == "StepStartedMessage"]  # type: ignore[attr-defined]
+        assert list(dict.fromkeys(started)) == list(StepId)  # every step, from the first, in order
+        assert screen.early is None  # a re-run walks afresh
+    assert await_no_walk_threads()
+
+
+async def test_a_walk_begun_before_the_app_waits_for_its_question(lab: Lab) -> None:
+    from tlsdoctor.walk import start
+
+    options = lab.options_for("hosts-override")
+    early = start(options)
+    await asyncio.sleep(0.5)  # the walk reaches its question and waits: nobody can answer yet
+    assert walk_threads() == ["tlsdoctor-walk"]
+    app = TlsDoctorApp(options, lang="en", early=early)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.walk_screen()
+        assert screen is not None
+        dialog = await question_on_screen(pilot, app)
+        assert dialog.question.id == "hosts"
+        await wait_for_walk(pilot, screen)  # Esc: the default
+        assert screen.state.report is not None and screen.state.path
+
+
+def await_no_walk_threads(timeout: float = 5.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while walk_threads() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not walk_threads()

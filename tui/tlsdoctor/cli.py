@@ -235,9 +235,14 @@ def cmd_demo(args: argparse.Namespace, lang: str) -> int:
 
 def cmd_app(args: argparse.Namespace, lang: str) -> int:
     options = walk_options(args, lang) if args.target else None
+    early = None
+    if options is not None:
+        from tlsdoctor.walk import start  # lazy: start-up cost (the engine)
+
+        early = start(options)  # the walk begins now: its network waits overlap Textual's start-up (issue 13)
     from tlsdoctor.app.main import run_app  # lazy: start-up cost (textual)
 
-    return run_app(options, lang, redact=args.redact) or 0
+    return run_app(options, lang, redact=args.redact, early=early) or 0
 
 
 COMMANDS = {

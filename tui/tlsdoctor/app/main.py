@@ -33,6 +33,8 @@ from .screens.walk import WalkScreen
 
 if TYPE_CHECKING:
     from tlsdoctor.demo import DemoLab as Lab
+    from tlsdoctor.facts.questions import Answer
+    from tlsdoctor.probe.background import ThreadedGenerator
     from tlsdoctor.request import WalkOptions
 
 __all__ = ["TlsDoctorApp", "fix_cjk_svg", "run_app", "run_demo", "write_new_file"]
@@ -83,11 +85,13 @@ class TlsDoctorApp(App[int]):
         server_log: Callable[[], Sequence[str]] | None = None,
         redact: bool = False,
         guided: bool = False,
+        early: ThreadedGenerator[Event, Answer] | None = None,
     ) -> None:
         """`replay`: recorded engine events to show instead of a live walk (fixed pictures);
         `server_log`: a lab server's log to show beside the walk of `options` (the demo's scenarios);
         `redact`: the walk starts in screen-sharing mode (`--redact`);
-        `guided`: without options, start with "what is wrong?" (`tlsdoctor` alone) instead of the form."""
+        `guided`: without options, start with "what is wrong?" (`tlsdoctor` alone) instead of the form;
+        `early`: the walk of `options`, begun before the app was made (`walk.start`)."""
         set_language(lang)
         super().__init__()
         self.options = options
@@ -98,6 +102,7 @@ class TlsDoctorApp(App[int]):
         self.server_log = server_log
         self.redact = redact
         self.guided = guided
+        self.early = early
         self.export_dir = Path(export_dir) if export_dir is not None else Path.cwd()
 
     def on_mount(self) -> None:
@@ -112,7 +117,9 @@ class TlsDoctorApp(App[int]):
             self.push_screen(PickerScreen(self.lab))
         elif self.options is not None:
             self.push_screen(
-                WalkScreen(self.options, back_allowed=False, replay=self.replay, server_log=self.server_log, redact=self.redact)
+                WalkScreen(
+                    self.options, back_allowed=False, replay=self.replay, server_log=self.server_log, redact=self.redact, early=self.early
+                )
             )
         elif self.guided:
             from .screens.start import StartScreen  # lazy: start-up cost (it brings the explain dialog)
@@ -278,9 +285,12 @@ class TlsDoctorApp(App[int]):
         yield SystemCommand(_("Quit"), _("Leave tlsdoctor"), self.exit)
 
 
-def run_app(options: WalkOptions | None, lang: str, *, redact: bool = False) -> int:
-    """`tlsdoctor [TARGET]`: with options the walk starts at once, else the form. Returns the exit code."""
-    app = TlsDoctorApp(options, lang=lang, redact=redact, guided=options is None)
+def run_app(
+    options: WalkOptions | None, lang: str, *, redact: bool = False, early: ThreadedGenerator[Event, Answer] | None = None
+) -> int:
+    """`tlsdoctor [TARGET]`: with options the walk starts at once (or has: `early`), else the start
+    question. Returns the exit code."""
+    app = TlsDoctorApp(options, lang=lang, redact=redact, guided=options is None, early=early)
     app.run()
     walk = app.walk_screen()
     if walk is not None and walk.state.report is not None:

@@ -65,73 +65,115 @@ def in_parallel(functions: Sequence[Callable[[], _T]], name: str = "tlsdoctor") 
     return [first, *(task.result() for task in others)]
 
 
+class ThreadedGenerator(Generic[_T, _S]):
+    """A blocking generator running in its own thread from the moment this is made, its items
+    kept until an async consumer takes them (`stream()`, once). The app begins its walk this way
+    before Textual is even imported, so the network waits overlap the start-up (issue 13).
+
+    After an item that `asks`, the generator waits (in its thread) for the value the consumer
+    sends back with `asend`; after any other item it gets None. `close()` (or closing the
+    stream) stops the generator at its next item; its error raises in the consumer."""
+
+    def __init__(
+        self,
+        make: Callable[[], Generator[_T, _S | None, None]],
+        name: str = "tlsdoctor",
+        *,
+        asks: Callable[[_T], bool] | None = None,
+    ) -> None:
+        self._asks = asks
+        self._replies: queue.SimpleQueue[_S | None] = queue.SimpleQueue()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._waiting: list[tuple[str, object]] = []  # produced, not yet handed to the consumer
+        self._deliver: Callable[[], None] | None = None  # wakes the consumer's loop, once one is attached
+        threading.Thread(target=self._produce, args=(make,), name=name, daemon=True).start()
+
+    def _hand(self, kind: str, value: object) -> None:
+        """Items produced together reach the loop together (one wake-up, one burst for the
+        consumer to handle before it draws)."""
+        with self._lock:
+            self._waiting.append((kind, value))
+            deliver = self._deliver if len(self._waiting) == 1 else None
+        if deliver is not None:
+            deliver()
+
+    def _produce(self, make: Callable[[], Generator[_T, _S | None, None]]) -> None:
+        stream = make()
+        try:
+            item = next(stream)
+            while not self._stop.is_set():
+                self._hand("item", item)
+                reply = self._replies.get() if self._asks is not None and self._asks(item) else None
+                if self._stop.is_set():
+                    break
+                item = stream.send(reply)
+        except StopIteration:
+            self._hand("end", None)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the consumer
+            self._hand("error", exc)
+        finally:
+            stream.close()
+
+    def close(self) -> None:
+        """Stop the generator at its next item (one waiting for a reply wakes, and stops)."""
+        self._stop.set()
+        self._replies.put(None)
+
+    async def stream(self) -> AsyncGenerator[_T, _S | None]:
+        """The items, from the first, for the running event loop; the loop never blocks."""
+        import asyncio  # lazy: only async callers pay for asyncio
+
+        loop = asyncio.get_running_loop()
+        handed: asyncio.Queue[tuple[str, object]] = asyncio.Queue()
+
+        def flush() -> None:
+            with self._lock:
+                items = self._waiting[:]
+                self._waiting.clear()
+            for item in items:
+                handed.put_nowait(item)
+
+        def deliver() -> None:
+            try:
+                loop.call_soon_threadsafe(flush)
+            except RuntimeError:  # the loop closed: nobody is listening any more
+                self._stop.set()
+
+        with self._lock:
+            self._deliver = deliver
+        flush()  # what was produced before the consumer came
+        try:
+            while True:
+                kind, value = await handed.get()
+                if kind == "end":
+                    return
+                if kind == "error":
+                    assert isinstance(value, BaseException)
+                    raise value
+                sent = yield value  # type: ignore[misc]  # an item of the generator, as handed above
+                if self._asks is not None and self._asks(value):  # type: ignore[arg-type]
+                    self._replies.put(sent)
+        finally:
+            self.close()
+
+
 async def iterate_in_thread(
     make: Callable[[], Generator[_T, _S | None, None]],
     name: str = "tlsdoctor",
     *,
     asks: Callable[[_T], bool] | None = None,
 ) -> AsyncGenerator[_T, _S | None]:
-    """A blocking generator's items for async code: it runs in its own thread, the event loop
-    never blocks. After an item that `asks`, the generator waits (in its thread) for the value the
-    consumer sends back with `asend`; after any other item it gets None. Closing this iterator
-    stops the generator at its next item; its error raises here."""
-    import asyncio  # lazy: only async callers pay for asyncio
-
-    loop = asyncio.get_running_loop()
-    handed: asyncio.Queue[tuple[str, object]] = asyncio.Queue()
-    replies: queue.SimpleQueue[_S | None] = queue.SimpleQueue()
-    stop = threading.Event()
-    waiting: list[tuple[str, object]] = []  # produced, not yet on the loop
-    lock = threading.Lock()
-
-    def flush() -> None:
-        with lock:
-            items = waiting[:]
-            waiting.clear()
-        for item in items:
-            handed.put_nowait(item)
-
-    def hand(kind: str, value: object) -> None:
-        """Items produced together reach the loop together (one wake-up, one burst for the
-        consumer to handle before it draws), as they did when the walk ran on the loop."""
-        with lock:
-            waiting.append((kind, value))
-            first = len(waiting) == 1
-        if first:
-            try:
-                loop.call_soon_threadsafe(flush)
-            except RuntimeError:  # the loop closed: nobody is listening any more
-                stop.set()
-
-    def produce() -> None:
-        stream = make()
-        try:
-            item = next(stream)
-            while not stop.is_set():
-                hand("item", item)
-                reply = replies.get() if asks is not None and asks(item) else None
-                if stop.is_set():
-                    break
-                item = stream.send(reply)
-        except StopIteration:
-            hand("end", None)
-        except BaseException as exc:  # noqa: BLE001 - raised again in the consumer
-            hand("error", exc)
-        finally:
-            stream.close()
-
-    threading.Thread(target=produce, name=name, daemon=True).start()
+    """A blocking generator's items for async code (see ThreadedGenerator), its thread begun at
+    the first item asked for. Closing this iterator stops the generator at its next item."""
+    stream = ThreadedGenerator(make, name, asks=asks).stream()
     try:
+        sent: _S | None = None
         while True:
-            kind, value = await handed.get()
-            if kind == "end":
+            try:
+                item = await stream.asend(sent)
+            except StopAsyncIteration:
                 return
-            if kind == "error":
-                assert isinstance(value, BaseException)
-                raise value
-            sent = yield value  # type: ignore[misc]  # an item of the generator, as handed above
-            if asks is not None and asks(value):  # type: ignore[arg-type]
-                replies.put(sent)
+            sent = yield item
     finally:
-        stop.set()
-        replies.put(None)  # a generator waiting for a reply wakes, and stops
+        await stream.aclose()

@@ -17,7 +17,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from tlsdoctor.diagnosis import Report
 from tlsdoctor.facts.questions import Answer, Question
 from tlsdoctor.facts.steps import WalkFinished
-from tlsdoctor.probe.background import iterate_in_thread
+from tlsdoctor.probe.background import ThreadedGenerator, iterate_in_thread
 from tlsdoctor.probe.batches import Fetcher
 from tlsdoctor.request import WalkOptions
 from tlsdoctor.walk.tree import MAX_ADDRESSES, Event, Sent, walk_tree
@@ -31,11 +31,21 @@ def events(options: WalkOptions) -> Generator[Event, Sent, None]:
     return walk_tree(options, Fetcher(options.target, options.timeout, options.protocol.starttls))
 
 
+def _asks(event: Event) -> bool:
+    return isinstance(event, Question)
+
+
+def start(options: WalkOptions) -> ThreadedGenerator[Event, Answer]:
+    """The walk begun now, ahead of its consumer: `.stream()` later gives what `walk` gives, from
+    the first event. The app starts it before importing Textual (issue 13)."""
+    return ThreadedGenerator(lambda: events(options), "tlsdoctor-walk", asks=_asks)
+
+
 def walk(options: WalkOptions) -> AsyncGenerator[Event, Sent]:
     """`events` as an async generator for the app: the tree runs in its own thread and the event
     loop never blocks. After a `Question` the tree waits for `asend(Answer)` (None, or a plain
     `async for`: the default). Closing it stops the walk at its next event."""
-    return iterate_in_thread(lambda: events(options), "tlsdoctor-walk", asks=lambda e: isinstance(e, Question))
+    return iterate_in_thread(lambda: events(options), "tlsdoctor-walk", asks=_asks)
 
 
 def walk_report(options: WalkOptions) -> Report:
@@ -68,4 +78,6 @@ async def run_walk(options: WalkOptions, ask: Ask | None = None) -> Report:
     return report
 
 
-__all__ = ["MAX_ADDRESSES", "Ask", "Event", "FetchStepData", "Sent", "TargetView", "events", "run_walk", "walk", "walk_report"]
+__all__ = [
+    "MAX_ADDRESSES", "Ask", "Event", "FetchStepData", "Sent", "TargetView", "events", "run_walk", "start", "walk", "walk_report",
+]  # fmt: skip

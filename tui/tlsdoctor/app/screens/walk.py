@@ -60,6 +60,7 @@ from .copying import CopySelection
 from .question import QuestionDialog
 
 if TYPE_CHECKING:
+    from tlsdoctor.probe.background import ThreadedGenerator
     from tlsdoctor.request import WalkOptions
 
 ServerLog = Callable[[], Sequence[str]]  # the demo's lab: what its server logged for this walk
@@ -89,16 +90,19 @@ class WalkScreen(CopySelection):
         replay: Sequence[Event] | None = None,
         server_log: ServerLog | None = None,
         redact: bool = False,
+        early: ThreadedGenerator[Event, Answer] | None = None,
     ) -> None:
         """`replay`: engine events recorded earlier, shown instead of a live walk (fixed pictures, tests);
         `server_log`: the demo lab's log of this scenario's server, read when the walk ends;
-        `redact`: start in screen-sharing mode (`--redact`)."""
+        `redact`: start in screen-sharing mode (`--redact`);
+        `early`: the first walk of `options`, already begun (`walk.start`): shown instead of starting one."""
         super().__init__(name=name)
         self.options = options
         self.asked_options = options  # as given: a re-run that asks again starts from these
         self.answers: dict[str, Answer] = {}  # what the user answered in this screen's walks
         self.server_log = server_log
         self.replay = tuple(replay) if replay is not None else None
+        self.early = early
         self.state = WalkState(redact=redact)
         self.walker: Worker[None] | None = None  # the running walk's worker (a re-run replaces it)
         self.redactor: Redactor | None = None  # one per screen: the same name keeps its placeholder
@@ -203,7 +207,8 @@ class WalkScreen(CopySelection):
             return
         from tlsdoctor.walk import walk  # lazy: start-up cost (probes, analysis)
 
-        stream = walk(self.options)
+        stream = self.early.stream() if self.early is not None else walk(self.options)
+        self.early = None  # a re-run walks afresh
         sent: Answer | None = None
         try:
             while True:
