@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from tlsdoctor.demo import DemoLab as Lab
 from tlsdoctor.i18n import set_language
+
+
+# Property tests: the same examples on every run by default, so a fresh CI machine sees what the
+# last run saw (a counterexample found there would otherwise arrive at random). TLSDOCTOR_HYPOTHESIS=explore
+# draws new examples on each run, to look for new counterexamples (fix each with an @example).
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile("explore" if os.environ.get("TLSDOCTOR_HYPOTHESIS") == "explore" else "repeatable")
 
 
 @pytest.fixture(scope="session")
