@@ -11,7 +11,6 @@ from hypothesis import settings
 from tlsdoctor.demo import DemoLab as Lab
 from tlsdoctor.i18n import set_language
 
-
 # Property tests: the same examples on every run by default, so a fresh CI machine sees what the
 # last run saw (a counterexample found there would otherwise arrive at random). TLSDOCTOR_HYPOTHESIS=explore
 # draws new examples on each run, to look for new counterexamples (fix each with an @example).

@@ -94,6 +94,45 @@ async def test_hosts_question_shows_its_evidence_and_a_default(lab: Lab) -> None
         await wait_for_walk(pilot, app.screen_stack[-1])  # type: ignore[arg-type]
 
 
+async def test_l_switches_the_language_while_a_question_is_asked(lab: Lab) -> None:
+    """A modal dialog stops the app's keys: the question has its own `l`, and keeps the highlight."""
+    app, _m = walk_app(lab, "hosts-override")
+    async with app.run_test(size=SMALL) as pilot:
+        dialog = await question_on_screen(pilot, app)
+        await pilot.press("down")
+        await pilot.press("l")
+        await pilot.pause(0.2)
+        assert app.screen is dialog
+        assert "hosts 文件与 DNS 不一致" in screen_text(dialog) and "127.0.0.24 moved.example.test" in screen_text(dialog)
+        assert dialog.query_one(OptionList).highlighted == 1 and app.focused is dialog.query_one(OptionList)
+        assert "等待你的回答" in plain(app.screen_stack[-2].query_one("#status-line", Static)), "the walk under it too"
+        await pilot.press("l")
+        await pilot.pause(0.2)
+        assert "The hosts file and DNS disagree" in screen_text(dialog)
+        await pilot.press("enter")
+        screen = app.walk_screen()
+        assert isinstance(screen, WalkScreen)
+        await wait_for_walk(pilot, screen)
+        assert screen.state.report is not None and screen.state.report.path[-1].value == "intended"
+
+
+async def test_a_question_asked_while_screen_sharing_shows_placeholders(lab: Lab) -> None:
+    """Redaction covers the dialog's evidence (the hosts line comes before its step's result) and the
+    status line under it (the dialog suspends the walk screen, which must not drop its filter)."""
+    app, _m = walk_app(lab, "hosts-override", redact=True)
+    async with app.run_test(size=SMALL) as pilot:
+        dialog = await question_on_screen(pilot, app)
+        await pilot.pause(0.2)
+        status = plain(app.screen_stack[-2].query_one("#status-line", Static))
+        shown = screen_text(dialog) + "\n" + status
+        assert "waiting for your answer" in status
+        for real in ("moved.example.test", "127.0.0.24", "127.0.0.23"):
+            assert real not in shown, f"{real} shows while screen sharing"
+        assert "hosts file line" in shown
+        await pilot.press("escape")
+        await wait_for_walk(pilot, app.screen)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("value", "verdict", "top"),
     [(None, "problem", "TLS-1008"), ("stale", "problem", "TLS-1008"), ("intended", "problem", "TLS-1002"), ("dns", "ok", None)],
@@ -138,6 +177,41 @@ async def test_client_certificate_question_loads_a_file_typed_with_completion(la
         assert str(cert) in plain(screen.query_one("#breadcrumb", Static))
 
 
+async def test_a_certificate_that_does_not_load_is_asked_again_whole_at_80x24(lab: Lab, tmp_path: Path) -> None:
+    """Asked again: the reason, the path typed before, the fields in the answers' place and the hint
+    on screen (at 80×24 the fields used to push the hint and the password off the dialog)."""
+    missing = str(tmp_path / "client-prod.pem")
+    app, _m = walk_app(lab, "mtls-required")
+    async with app.run_test(size=SMALL) as pilot:
+        dialog = await question_on_screen(pilot, app)
+        await choose(pilot, dialog, "load")
+        assert not dialog.query_one(OptionList).display and "Esc goes back" in plain(dialog.query_one("#question-hint", Static))
+        dialog.query_one("#question-cert", Input).value = missing
+        await pilot.press("enter")
+        again = dialog
+        for _ in range(100):
+            if isinstance(app.screen, QuestionDialog) and app.screen is not dialog:
+                again = app.screen
+                break
+            await pilot.pause(0.05)
+        assert again is not dialog, "the question is asked again"
+        await pilot.pause(0.2)
+        assert again.question.error and "client-prod.pem" in screen_text(again)
+        field = again.query_one("#question-cert", Input)
+        assert field.value == missing and app.focused is field, "the path typed before, ready to correct"
+        for part in ("#question-error", "#question-cert", "#question-password", "#question-hint"):
+            region = again.query_one(part).region
+            assert region.height >= 1 and region.bottom <= SMALL[1], f"{part} is cut off at 80×24"
+        assert field.region.height == 1
+        await pilot.press("escape")  # back to the answers
+        assert again.query_one(OptionList).display and app.focused is again.query_one(OptionList)
+        await pilot.press("escape")  # the default: go on without
+        screen = app.walk_screen()
+        assert isinstance(screen, WalkScreen)
+        await wait_for_walk(pilot, screen)
+        assert screen.state.report is not None and screen.state.report.diagnosis[0].kb_id == "MTLS-2002"
+
+
 async def test_without_a_client_certificate_the_refusal_stays(lab: Lab) -> None:
     report, _crumb = await answered_walk(lab, "mtls-required", "without")
     assert report is not None and report.diagnosis[0].kb_id == "MTLS-2002"
@@ -164,6 +238,17 @@ async def test_the_start_question_and_the_client_question_pick_java_fixes(lab: L
         assert any(c.startswith("keytool") for c in commands) and not any("NODE_EXTRA_CA_CERTS" in c for c in commands)
         crumb = plain(screen.query_one("#breadcrumb", Static))
         assert "the name does not match" in crumb and "the failing client is Java" in crumb
+
+
+async def test_the_start_screen_footer_shows_each_key_once_and_l_switches() -> None:
+    app = TlsDoctorApp(None, lang="en", guided=True)
+    async with app.run_test(size=SMALL) as pilot:
+        assert isinstance(app.screen, StartScreen)
+        shown = [str(b.binding.description) for b in app.screen.active_bindings.values() if b.binding.show]
+        assert len(shown) == len(set(shown)), f"a key twice in the footer: {shown}"
+        await pilot.press("l")
+        await pilot.pause(0.2)
+        assert "出了什么问题" in plain(app.screen.query_one("#status-line", Static))
 
 
 async def test_a_pasted_error_fills_the_host_and_the_client() -> None:

@@ -13,6 +13,7 @@ from tlsdoctor.errors import BadInput
 from tlsdoctor.explain.host import host_in_message
 from tlsdoctor.facts.questions import Answer, AnsweredBy, QuestionId
 from tlsdoctor.findings import Code, Finding, Severity
+from tlsdoctor.i18n import set_language
 from tlsdoctor.knowledge import CommandContext, diagnose
 from tlsdoctor.knowledge.clientfix import command_clients, commands_for
 from tlsdoctor.questions import (
@@ -23,7 +24,7 @@ from tlsdoctor.questions import (
     settle_hosts,
     settled,
 )
-from tlsdoctor.summaries import answered_text
+from tlsdoctor.summaries import answered_by_note, answered_text
 
 AT = dt.datetime(2026, 1, 15, tzinfo=dt.UTC)
 CTX = CommandContext(host="api.example.test", display_host="api.example.test", port=443, ca_file="/etc/ssl/private-root.pem")
@@ -72,6 +73,16 @@ def test_the_client_answer_is_recorded_in_the_users_words() -> None:
     assert answered_text(record) == "the failing client is Java"
     several = recorded_clients(("java", "python-ssl"))
     assert several.by is AnsweredBy.OPTION and several.detail == "java, python"
+
+
+def test_where_an_answer_came_from_is_in_the_languages_parentheses() -> None:
+    _answer, record = settled(client_question(), Answer("java", by=AnsweredBy.EARLIER))
+    assert answered_by_note(record) == " (as in the last run)"
+    set_language("zh")
+    try:  # full-width, and no space before them: `不清楚出错的是哪个客户端（沿用上次的回答）`
+        assert answered_by_note(record) == "（沿用上次的回答）"
+    finally:
+        set_language("en")
 
 
 def test_an_answer_that_is_not_a_choice_takes_the_default() -> None:

@@ -205,3 +205,10 @@ def answered_text(a: Answered) -> str:
 def answered_by(a: Answered) -> str:
     """Where the answer came from, in words: the user, an option, the default, the pasted message."""
     return _(_BY.get(a.by.value, a.by.value))
+
+
+def answered_by_note(a: Answered) -> str:
+    """`" (the user said)"`, `"（用户所说）"`: where the answer came from, in the language's parentheses
+    (full-width in Chinese, with no space before them)."""
+    note = _("({by})").format(by=answered_by(a))
+    return note if note.startswith("（") else " " + note

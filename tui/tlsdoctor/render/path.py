@@ -16,7 +16,7 @@ from tlsdoctor.facts.questions import Answered, AnsweredBy
 from tlsdoctor.findings import StepId
 from tlsdoctor.i18n import _
 from tlsdoctor.render.labels import md_text, safe_text, step_title
-from tlsdoctor.summaries import answered_by, answered_text
+from tlsdoctor.summaries import answered_by_note, answered_text
 
 
 def said_line(report: Report) -> str | None:
@@ -27,7 +27,7 @@ def said_line(report: Report) -> str | None:
 
 def _answer(a: Answered, inert: Callable[[object], str]) -> str:
     chosen = _(a.label) + (" " + inert(a.detail) if a.detail else "")
-    return f"{_(a.prompt)} → {chosen} ({answered_by(a)})"
+    return f"{_(a.prompt)} → {chosen}{answered_by_note(a)}"
 
 
 def path_text(report: Report) -> list[str]:

@@ -7,7 +7,10 @@ default; the walk goes on either way. A file answer (a client certificate)
 opens fields for the certificate (PEM or PKCS#12), the key and a password, the
 paths completed from the file system as you type (Textual has no file dialog).
 The walk loads the files; one that does not load is asked for again with the
-reason. This dialog only asks.
+reason and the paths typed before. While the fields are open they take the
+answers' place (at 80×24 everything fits, the hint too). `l` (or f2 in the
+fields) switches the language here as everywhere, keeping the highlight and
+what was typed. This dialog only asks.
 """
 
 from __future__ import annotations
@@ -60,6 +63,9 @@ class QuestionDialog(ModalScreen[Answer]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "take_default", lazy_gettext("Default"), id="question-default"),
+        # a modal screen stops the app's keys: the language key is this dialog's own (f2 in the fields)
+        Binding("l", "app.switch_language", lazy_gettext("中文/English"), show=False, id="question-language"),
+        Binding("f2", "app.switch_language", lazy_gettext("中文/English"), show=False, id="question-language-f2"),
     ]
 
     DEFAULT_CSS = """
@@ -69,16 +75,19 @@ class QuestionDialog(ModalScreen[Answer]):
     QuestionDialog .question-evidence { color: $text-muted; }
     QuestionDialog #question-error { color: $error; }
     QuestionDialog #question-choices { height: auto; max-height: 10; margin: 1 0 0 0; }
-    QuestionDialog #question-files { display: none; height: auto; }
-    QuestionDialog #question-files.-shown { display: block; }
+    QuestionDialog #question-files { display: none; height: auto; margin: 1 0 0 0; }
+    QuestionDialog #question-box.-files #question-files { display: block; }
+    QuestionDialog #question-box.-files #question-choices { display: none; }
     QuestionDialog Input { border: none; height: 1; padding: 0 1; background: $primary 10%; margin: 0 0 1 0; }
-    QuestionDialog Input:focus { background: $primary 30%; }
+    QuestionDialog Input:focus { border: none; background: $primary 30%; }
     QuestionDialog #question-hint { color: $text-muted; }
     """
 
-    def __init__(self, question: Question) -> None:
+    def __init__(self, question: Question, earlier: Answer | None = None) -> None:
+        """`earlier`: the answer this question got before it was asked again (its paths fill the fields)."""
         super().__init__()
         self.question = question
+        self.earlier = earlier
 
     def compose(self) -> ComposeResult:
         q = self.question
@@ -92,9 +101,9 @@ class QuestionDialog(ModalScreen[Answer]):
             yield OptionList(*self._options(), id="question-choices")
             with Vertical(id="question-files"):
                 yield Label(_("Certificate file (PEM or PKCS#12):"), markup=False)
-                yield Input(placeholder="client.pem", suggester=PathSuggester(), id="question-cert")
+                yield Input(self._earlier("cert_file"), placeholder="client.pem", suggester=PathSuggester(), id="question-cert")
                 yield Label(_("Key file (empty: in the certificate file):"), markup=False)
-                yield Input(placeholder="client.key", suggester=PathSuggester(), id="question-key")
+                yield Input(self._earlier("key_file"), placeholder="client.key", suggester=PathSuggester(), id="question-key")
                 yield Label(_("Password (empty: none):"), markup=False)
                 yield Input(password=True, id="question-password")
             yield Static(self._hint(), id="question-hint", markup=False)
@@ -107,7 +116,13 @@ class QuestionDialog(ModalScreen[Answer]):
             options.append(Option(Content.assemble(mark, _(choice.label), *detail), id=choice.value))
         return options
 
+    def _earlier(self, field: str) -> str:
+        value = getattr(self.earlier, field, None) if self.question.error else None
+        return value or ""
+
     def _hint(self) -> str:
+        if self.files_shown:
+            return _("Enter loads the file · Esc goes back to the answers")
         return _("Enter answers · Esc takes the default (●)")
 
     def on_mount(self) -> None:
@@ -123,11 +138,30 @@ class QuestionDialog(ModalScreen[Answer]):
 
     @property
     def files_shown(self) -> bool:
-        return self.query_one("#question-files").has_class("-shown")
+        return bool(self.query("#question-box.-files"))
 
-    def _show_files(self) -> None:
-        self.query_one("#question-files").add_class("-shown")
-        self.query_one("#question-cert", Input).focus()
+    def _show_files(self, shown: bool = True) -> None:
+        """The file fields in the answers' place (Esc: the answers again)."""
+        self.query_one("#question-box").set_class(shown, "-files")
+        self.query_one("#question-hint", Static).update(self._hint())
+        if shown:
+            self.query_one("#question-cert", Input).focus()
+        else:
+            self.query_one(OptionList).focus()
+
+    async def relocalise(self, lang: str) -> None:
+        """Re-ask in the language just set, keeping the highlighted answer, the fields and what was typed."""
+        highlighted = self.query_one(OptionList).highlighted
+        files = self.files_shown
+        typed = {i.id: i.value for i in self.query(Input) if i.id}
+        focused = self.focused.id if self.focused is not None else None
+        await self.recompose()
+        for key, value in typed.items():
+            self.query_one(f"#{key}", Input).value = value
+        self.query_one(OptionList).highlighted = highlighted
+        self._show_files(files)
+        # at once, not later as `focus()` does: the focus the recompose dropped must not be reset after this
+        self.set_focus(self.query_one(f"#{focused}") if focused and self.query(f"#{focused}") else self.query_one(OptionList))
 
     @on(OptionList.OptionSelected, "#question-choices")
     def _on_choice(self, event: OptionList.OptionSelected) -> None:
@@ -160,7 +194,6 @@ class QuestionDialog(ModalScreen[Answer]):
 
     def action_take_default(self) -> None:
         if self.files_shown:  # Esc leaves the file fields first
-            self.query_one("#question-files").remove_class("-shown")
-            self.query_one(OptionList).focus()
+            self._show_files(False)
             return
         self.dismiss(Answer(self.question.default, by=AnsweredBy.DEFAULT))

@@ -49,11 +49,10 @@ FILE_FIELDS = (
 
 
 class StartScreen(Screen[None]):
-    """What is wrong? Four answers, four roads into the walk."""
+    """What is wrong? Four answers, four roads into the walk.
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "app.switch_language", lazy_gettext("中文/English"), id="start-language"),
-    ]
+    The app's keys apply (`l` switches the language: no field takes letters here), so the footer
+    shows each once and, at 80 columns, whole."""
 
     def compose(self) -> ComposeResult:
         yield Static(Content.assemble(("tlsdoctor  ", "bold"), _("What is wrong?")), id="status-line")

@@ -28,6 +28,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.worker import Worker, WorkerState
 
@@ -108,6 +109,7 @@ class WalkScreen(CopySelection):
         self.redactor: Redactor | None = None  # one per screen: the same name keeps its placeholder
         self.back_allowed = back_allowed
         self.selected: StepId = StepId.TARGET
+        self._relocalise_later = False  # the language changed while a dialog covered this screen
 
     # layout ----------------------------------------------------------------------------
     @property
@@ -153,14 +155,20 @@ class WalkScreen(CopySelection):
 
     async def on_screen_resume(self) -> None:
         self._update_redaction()
+        if self._relocalise_later:  # the language changed under a dialog
+            self._relocalise_later = False
+            await self._recompose_keeping_place()
         self.step_list.select_step(self.selected)
 
     async def on_screen_suspend(self) -> None:
-        set_display_filter(None)
+        if not isinstance(self.app.screen, ModalScreen):  # a dialog over the walk (a question) shows its names redacted alike
+            set_display_filter(None)
 
     def _tick(self) -> None:
         """Running time moves even when no event arrives."""
         if self.state.running is not None and not self.state.finished and not self.state.cancelled:
+            if not self.query(StepList) or not self.query("#status-line"):  # mid-recompose (a language switch)
+                return
             self._refresh_status()
             self.step_list.refresh_steps((self.state.running,))
 
@@ -227,8 +235,10 @@ class WalkScreen(CopySelection):
         """Open the question dialog over the walk and wait for the answer (the walk waits too).
         A walk cancelled meanwhile takes its question away with it."""
         self.state.asking = question
+        self._update_redaction()  # the question's evidence (a hosts line, addresses) is shown redacted too
         self._refresh_status()
-        dialog = QuestionDialog(question)
+        earlier = self.answers.get(question.id) if question.error else None  # asked again: what was typed
+        dialog = QuestionDialog(question, earlier)
         try:
             answer = await self.app.push_screen_wait(dialog)
         except BaseException:
@@ -316,8 +326,18 @@ class WalkScreen(CopySelection):
 
     # language ---------------------------------------------------------------------------
     async def relocalise(self, lang: str) -> None:
-        """Called by the app after `set_language`: re-render everything from the stored state."""
+        """Called by the app after `set_language`: re-render everything from the stored state.
+
+        Under a dialog (a question the walk waits on) the lines that show around it are redrawn in
+        place and the rest when the dialog closes: recomposing a screen whose worker is asking
+        would pull its widgets from under the worker."""
         self.state.relocalise(self.options, lang)
+        if self.app.screen is not self:
+            self._relocalise_later = True
+            self._refresh_status()
+            self.query_one("#breadcrumb", Static).update(breadcrumb(self.state))
+            self.step_list.refresh_steps()
+            return
         await self._recompose_keeping_place()
 
     async def _recompose_keeping_place(self) -> None:
@@ -378,8 +398,17 @@ class WalkScreen(CopySelection):
         return self.redactor
 
     def _names_data(self) -> list[object]:
-        """What the redaction learns its names from: the target and every step result."""
-        return [user_files(self.options), self.options.target.to_json(), *(r.to_json() for r in self.state.results.values())]
+        """What the redaction learns its names from: the target, every step result, the path taken and
+        the question being asked (its hosts line or addresses come before their step's result)."""
+        asking = self.state.asking
+        question = [[e.value for e in asking.evidence], [c.detail for c in asking.choices]] if asking is not None else []
+        return [
+            user_files(self.options),
+            self.options.target.to_json(),
+            *(r.to_json() for r in self.state.results.values()),
+            *(a.to_json() for a in self.state.path),
+            *question,
+        ]
 
     def _update_redaction(self) -> None:
         """Point the widgets' display filter at this walk's names (or clear it)."""

@@ -17,7 +17,7 @@ from tlsdoctor.facts.questions import Answered
 from tlsdoctor.findings import Finding
 from tlsdoctor.i18n import _
 from tlsdoctor.render.labels import SEVERITY_WORDS
-from tlsdoctor.summaries import answered_by, answered_text, finding_title
+from tlsdoctor.summaries import answered_by_note, answered_text, finding_title
 
 from ..display import SEVERITY_STYLE, SEVERITY_SYMBOL, lit, pad
 from ..wrapped import prose
@@ -68,6 +68,6 @@ def finding_lines(findings: Iterable[Finding]) -> Iterator[Static]:
 def answered_lines(path: Iterable[Answered]) -> Iterator[Static]:
     """`? The hosts file and DNS disagree… → the hosts file line is intended (the user said)`, then its evidence."""
     for a in path:
-        yield line(("? ", "$primary bold"), _(a.prompt), " → ", lit(answered_text(a), "bold"), f" ({answered_by(a)})", hang=2)
+        yield line(("? ", "$primary bold"), _(a.prompt), " → ", lit(answered_text(a), "bold"), answered_by_note(a), hang=2)
         for item in a.evidence:
             yield line("  ", (_(item.label) + _(": "), "dim"), lit(item.value), hang=4)

@@ -13,7 +13,7 @@ from textual.content import Content
 from tlsdoctor.facts.questions import AnsweredBy
 from tlsdoctor.findings import StepId
 from tlsdoctor.i18n import _
-from tlsdoctor.summaries import answered_by, answered_text
+from tlsdoctor.summaries import answered_by_note, answered_text
 
 from ..display import lit
 from ..state import WalkState
@@ -29,5 +29,5 @@ def breadcrumb(state: WalkState) -> Content:
         style = "dim" if a.by is AnsweredBy.DEFAULT else "bold"
         parts += [" ▸ ", (f"{step.number} ", "$primary"), lit(answered_text(a), style)]
         if a.by is not AnsweredBy.USER:
-            parts.append((f" ({answered_by(a)})", "dim"))
+            parts.append((answered_by_note(a), "dim"))
     return Content.assemble(*parts)
