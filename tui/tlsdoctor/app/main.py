@@ -66,9 +66,10 @@ class TlsDoctorApp(App[int]):
         # Textual's palette key, as an ordinary footer key in the user's language (the screens'
         # footers do not dock it to the right, where it sat over the keys cut at 80 columns)
         Binding("ctrl+p", "command_palette", lazy_gettext("palette"), id="command-palette"),
-        Binding("l", "switch_language", lazy_gettext("中文/English"), id="switch-language"),
+        # the other language, as bilingual sites label the switch: 中文 in English, EN in Chinese (fits 80 columns)
+        Binding("l", "switch_language", lazy_gettext("中文"), id="switch-language"),
         Binding("ctrl+q", "quit", lazy_gettext("Quit"), id="quit"),
-        Binding("f2", "switch_language", lazy_gettext("中文/English"), show=False, id="switch-language-f2"),
+        Binding("f2", "switch_language", lazy_gettext("中文"), show=False, id="switch-language-f2"),
         Binding("f3", "explain", lazy_gettext("Explain error"), id="explain"),
         Binding("f4", "knowledge", lazy_gettext("Knowledge"), id="knowledge"),
     ]

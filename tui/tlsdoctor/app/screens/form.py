@@ -46,7 +46,7 @@ class FormScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", lazy_gettext("Start"), id="start"),
         # letters go to the inputs here, so the language key is f2
-        Binding("f2", "app.switch_language", lazy_gettext("中文/English"), id="form-language"),
+        Binding("f2", "app.switch_language", lazy_gettext("中文"), id="form-language"),
     ]
 
     def __init__(self, defaults: dict[str, str] | None = None, answers: dict[str, Answer] | None = None) -> None:

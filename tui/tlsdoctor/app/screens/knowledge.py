@@ -37,7 +37,7 @@ class KnowledgeScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", lazy_gettext("Back"), id="back"),
-        Binding("f2", "app.switch_language", lazy_gettext("中文/English"), id="kb-language"),
+        Binding("f2", "app.switch_language", lazy_gettext("中文"), id="kb-language"),
     ]
 
     def __init__(self, entry_id: str | None = None) -> None:

@@ -64,8 +64,8 @@ class QuestionDialog(ModalScreen[Answer]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "take_default", lazy_gettext("Default"), id="question-default"),
         # a modal screen stops the app's keys: the language key is this dialog's own (f2 in the fields)
-        Binding("l", "app.switch_language", lazy_gettext("中文/English"), show=False, id="question-language"),
-        Binding("f2", "app.switch_language", lazy_gettext("中文/English"), show=False, id="question-language-f2"),
+        Binding("l", "app.switch_language", lazy_gettext("中文"), show=False, id="question-language"),
+        Binding("f2", "app.switch_language", lazy_gettext("中文"), show=False, id="question-language-f2"),
     ]
 
     DEFAULT_CSS = """
