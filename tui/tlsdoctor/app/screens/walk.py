@@ -35,7 +35,7 @@ from textual.worker import Worker, WorkerState
 from tlsdoctor.facts.questions import Answer, AnsweredBy, Question
 from tlsdoctor.findings import StepId, StepStatus
 from tlsdoctor.i18n import _, current_language
-from tlsdoctor.redact import Redaction, Redactor, redaction_for, user_files
+from tlsdoctor.redact import Redactor
 from tlsdoctor.render.labels import safe_text
 from tlsdoctor.render.report import render_report
 from tlsdoctor.walk import Event
@@ -59,6 +59,7 @@ from ..widgets.steps import StepList
 from ..widgets.verdict import verdict_card
 from .copying import CopySelection
 from .question import QuestionDialog
+from .sharing import Sharing
 
 if TYPE_CHECKING:
     from tlsdoctor.probe.background import ThreadedGenerator
@@ -67,7 +68,7 @@ if TYPE_CHECKING:
 ServerLog = Callable[[], Sequence[str]]  # the demo's lab: what its server logged for this walk
 
 
-class WalkScreen(CopySelection):
+class WalkScreen(CopySelection, Sharing):
     """The verdict card on top, steps on the left, the selected step's evidence on the right."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 - Textual declares it an instance attribute
@@ -391,36 +392,6 @@ class WalkScreen(CopySelection):
                 return
 
     # redaction (screen sharing) ---------------------------------------------------------
-    def _redaction(self) -> Redactor:
-        """This screen's redactor: the same name keeps its placeholder for the screen's life."""
-        if self.redactor is None:
-            self.redactor = Redactor()
-        return self.redactor
-
-    def _names_data(self) -> list[object]:
-        """What the redaction learns its names from: the target, every step result, the path taken and
-        the question being asked (its hosts line or addresses come before their step's result)."""
-        asking = self.state.asking
-        question = [[e.value for e in asking.evidence], [c.detail for c in asking.choices]] if asking is not None else []
-        return [
-            user_files(self.options),
-            self.options.target.to_json(),
-            *(r.to_json() for r in self.state.results.values()),
-            *(a.to_json() for a in self.state.path),
-            *question,
-        ]
-
-    def _update_redaction(self) -> None:
-        """Point the widgets' display filter at this walk's names (or clear it)."""
-        if not self.state.redact:
-            set_display_filter(None)
-            return
-        set_display_filter(redaction_for(self._names_data(), self._redaction()))
-
-    def redaction(self) -> Redaction | None:
-        """What exports and copies are redacted with while screen-sharing mode is on (the screen's mapping)."""
-        return redaction_for(self._names_data(), self._redaction()) if self.state.redact else None
-
     async def action_toggle_redaction(self) -> None:
         self.state.redact = not self.state.redact
         self._update_redaction()
