@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tui"))
 
 from tlsdoctor.app.main import TlsDoctorApp, fix_cjk_svg
 from tlsdoctor.app.screens import ExplainDialog, WalkScreen
+from tlsdoctor.app.screens.question import QuestionDialog
 from tlsdoctor.app.widgets import StepList
 from tlsdoctor.demo import DemoLab as Lab
 from tlsdoctor.findings import StepId
@@ -30,19 +31,27 @@ PASTED_ERROR = (
 )
 
 
-async def _walk_done(pilot: Any, screen: WalkScreen) -> None:
+async def _walk_done(pilot: Any, app: TlsDoctorApp) -> WalkScreen:
+    """The walk screen once its walk has ended; a question asked on the way takes its default
+    (Esc), as `check` does (the divergent scenario asks which address the client reaches)."""
+    screen = app.walk_screen()
+    assert screen is not None
+    answered: set[int] = set()
     for _ in range(300):
         if screen.state.report is not None or screen.state.error or screen.state.cancelled:
             break
+        dialog = app.screen
+        if isinstance(dialog, QuestionDialog) and id(dialog) not in answered and dialog.query("#question-choices"):
+            answered.add(id(dialog))
+            dialog.action_take_default()
         await pilot.pause(0.05)
     await pilot.pause(0.2)
+    return screen
 
 
 def _select(step: StepId) -> Callable[[Any, TlsDoctorApp], Awaitable[None]]:
     async def go(pilot: Any, app: TlsDoctorApp) -> None:
-        screen = app.screen
-        assert isinstance(screen, WalkScreen)
-        await _walk_done(pilot, screen)
+        screen = await _walk_done(pilot, app)
         screen.query_one(StepList).select_step(step)
         await pilot.pause(0.2)
 
@@ -76,25 +85,37 @@ async def _nothing(pilot: Any, app: TlsDoctorApp) -> None:
     await pilot.pause(0.3)
 
 
+async def _question(pilot: Any, app: TlsDoctorApp) -> None:
+    """The walk pauses at step 3 and asks (the hosts file and DNS disagree): the dialog over the walk."""
+    for _ in range(300):
+        if isinstance(app.screen, QuestionDialog):
+            break
+        await pilot.pause(0.05)
+    assert isinstance(app.screen, QuestionDialog), "the hosts-override walk asked no question"
+    await pilot.pause(0.3)
+
+
 SHARED_CALL = (80, 24)  # the screen of a shared call (issue 11)
 
 
 async def _walk_only(pilot: Any, app: TlsDoctorApp) -> None:
-    screen = app.screen
-    assert isinstance(screen, WalkScreen)
-    await _walk_done(pilot, screen)
+    await _walk_done(pilot, app)
 
 
 async def shoot(out: Path, size: tuple[int, int]) -> list[Path]:
     written: list[Path] = []
     with Lab() as lab:
         plans: list[tuple[str, Callable[[str], TlsDoctorApp], Callable[[Any, TlsDoctorApp], Awaitable[None]]]] = [
+            # `tlsdoctor` without a target: what is wrong?
+            ("start", lambda lang: TlsDoctorApp(None, lang=lang, guided=True), _nothing),
             ("form", lambda lang: TlsDoctorApp(None, lang=lang), _nothing),
             ("demo-picker", lambda lang: TlsDoctorApp(None, lang=lang, demo=True, lab=lab), _nothing),
             ("walk-names", lambda lang: TlsDoctorApp(lab.options_for("wrong-host", lang=lang), lang=lang), _select(StepId.NAMES)),
             ("walk-diagnosis", lambda lang: TlsDoctorApp(lab.options_for("wrong-host", lang=lang), lang=lang), _select(StepId.DIAGNOSIS)),
             ("walk-fetch", lambda lang: TlsDoctorApp(lab.options_for("divergent", lang=lang), lang=lang), _select(StepId.FETCH)),
             ("walk-chain", lambda lang: TlsDoctorApp(lab.options_for("incomplete-chain", lang=lang, offline=True), lang=lang), _select(StepId.CHAIN)),
+            # the hosts file and DNS disagree: which does the failing client use?
+            ("question-hosts", lambda lang: TlsDoctorApp(lab.options_for("hosts-override", lang=lang), lang=lang), _question),
             ("explain", lambda lang: TlsDoctorApp(None, lang=lang), _explain),
             ("knowledge", lambda lang: TlsDoctorApp(None, lang=lang), _knowledge),
             # at 80×24, as the walk ends, no key pressed: the card says what, why and what to run
