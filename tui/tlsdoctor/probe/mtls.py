@@ -9,9 +9,11 @@ The `_sync` forms block the calling thread (the walk's, issue 13).
 
 from __future__ import annotations
 
+import functools
+
 from tlsdoctor.facts.client import ClientMaterial
 from tlsdoctor.facts.tls import ClientCredentials, Handshake, SniMode
-from tlsdoctor.probe.tls import fetch, fetch_sync
+from tlsdoctor.probe.tls import fetch_sync, in_thread
 
 PREAMBLE_READ_WINDOW = 1.0  # seconds read after a handshake that is not HTTP (see handshake_with_client_sync)
 
@@ -55,12 +57,8 @@ async def handshake_with_client(
     preamble: str | None = None,
 ) -> Handshake:
     """`handshake_with_client_sync` for async callers (the handshake runs in its own thread)."""
-    mode = SniMode.SNI if server_name else SniMode.NO_SNI
-    http_host = (server_name or address) if http else None
-    return await fetch(
-        address, port, server_name, mode, timeout, client=credentials, read_after_handshake=True, http_host=http_host,
-        read_window=None if http else min(timeout, PREAMBLE_READ_WINDOW), preamble=preamble,
-    )  # fmt: skip
+    call = functools.partial(handshake_with_client_sync, address, port, server_name, timeout, credentials, http=http, preamble=preamble)
+    return await in_thread(call)
 
 
 def _credentials(material: ClientMaterial | None) -> tuple[bool, ClientCredentials | None]:
@@ -100,10 +98,8 @@ async def handshake_for_material(
     preamble: str | None = None,
 ) -> Handshake | None:
     """`handshake_for_material_sync` for async callers."""
-    connect, credentials = _credentials(material)
-    if not connect:
-        return None
-    return await handshake_with_client(address, port, server_name, timeout, credentials, http=http, preamble=preamble)
+    call = functools.partial(handshake_for_material_sync, address, port, server_name, timeout, material, http=http, preamble=preamble)
+    return await in_thread(call)
 
 
 __all__ = ["handshake_for_material", "handshake_for_material_sync", "handshake_with_client", "handshake_with_client_sync"]

@@ -57,11 +57,13 @@ def walk_report(options: WalkOptions) -> Report:
     raise AssertionError("the walk always ends with WalkFinished")
 
 
-async def run_walk(options: WalkOptions, ask: Ask | None = None) -> Report:
-    """Drive the walk to the end and return its report. Without `ask` nothing is asked: each
-    question takes its preset answer (`options.answers`) or its default."""
+async def drive(
+    stream: AsyncGenerator[Event, Sent], ask: Ask | None = None, seen: Callable[[Event], None] | None = None
+) -> Report | None:
+    """Consume a walk's stream to its end: `ask` answers each question (without it, the preset
+    answer or the default), `seen` hears every event. The stream is closed however this ends
+    (a cancelled consumer, an `ask` that raises), so the walk's thread stops too."""
     report = None
-    stream = walk(options)
     sent: Sent = None
     try:
         while True:
@@ -70,14 +72,23 @@ async def run_walk(options: WalkOptions, ask: Ask | None = None) -> Report:
             except StopAsyncIteration:
                 break
             sent = await ask(event) if ask is not None and isinstance(event, Question) else None
+            if seen is not None:
+                seen(event)
             if isinstance(event, WalkFinished):
                 report = event.report
     finally:
-        await stream.aclose()  # an `ask` that raises stops the walk's thread too
+        await stream.aclose()
+    return report
+
+
+async def run_walk(options: WalkOptions, ask: Ask | None = None) -> Report:
+    """Drive the walk to the end and return its report. Without `ask` nothing is asked: each
+    question takes its preset answer (`options.answers`) or its default."""
+    report = await drive(walk(options), ask)
     assert report is not None  # the walk always ends with WalkFinished
     return report
 
 
 __all__ = [
-    "MAX_ADDRESSES", "Ask", "Event", "FetchStepData", "Sent", "TargetView", "events", "run_walk", "start", "walk", "walk_report",
+    "MAX_ADDRESSES", "Ask", "Event", "FetchStepData", "Sent", "TargetView", "drive", "events", "run_walk", "start", "walk", "walk_report",
 ]  # fmt: skip

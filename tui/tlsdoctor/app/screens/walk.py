@@ -214,23 +214,16 @@ class WalkScreen(CopySelection, Sharing):
                 if message is not None:  # a recorded walk's questions were answered: their Answered events follow
                     self.post_message(message)
             return
-        from tlsdoctor.walk import walk  # lazy: start-up cost (probes, analysis)
+        from tlsdoctor.walk import drive, walk  # lazy: start-up cost (probes, analysis)
 
         stream = self.early.stream() if self.early is not None else walk(self.options)
         self.early = None  # a re-run walks afresh
-        sent: Answer | None = None
-        try:
-            while True:
-                try:
-                    event = await stream.asend(sent)
-                except StopAsyncIteration:
-                    break
-                sent = await self.ask(event) if isinstance(event, Question) else None
-                message = message_for(event)
-                if message is not None:
-                    self.post_message(message)
-        finally:
-            await stream.aclose()  # a cancelled walk (Esc, a re-run) stops its thread, even one waiting for an answer
+        await drive(stream, self.ask, self._post_event)  # a cancelled walk (Esc, a re-run) stops its thread
+
+    def _post_event(self, event: Event) -> None:
+        message = message_for(event)
+        if message is not None:
+            self.post_message(message)
 
     async def ask(self, question: Question) -> Answer:
         """Open the question dialog over the walk and wait for the answer (the walk waits too).

@@ -19,7 +19,7 @@ from tlsdoctor.probe.tls.faults import (
     DETAIL_NO_RESPONSE,
     DETAIL_SILENT_CLOSE,
 )
-from tlsdoctor.probe.tls.handshakes import ALL_MODES, DEAD, Progress, fetch, fetch_all, fetch_all_sync, fetch_sync
+from tlsdoctor.probe.tls.handshakes import ALL_MODES, DEAD, Progress, fetch, fetch_all, fetch_all_sync, fetch_sync, in_thread
 
 __all__ = [
     "ALL_MODES",
@@ -32,4 +32,5 @@ __all__ = [
     "fetch_all",
     "fetch_all_sync",
     "fetch_sync",
+    "in_thread",
 ]

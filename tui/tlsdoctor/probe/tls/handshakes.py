@@ -33,7 +33,7 @@ Progress = Callable[[int, int, Handshake], None]
 _T = TypeVar("_T")
 
 
-async def _in_thread(function: Callable[[], _T]) -> _T:
+async def in_thread(function: Callable[[], _T]) -> _T:
     """Run `function` in a fresh daemon thread (not the default executor, which
     has few workers on small machines and would serialise parallel fetches)."""
     import asyncio  # lazy: the walk and `check` fetch without asyncio
@@ -106,10 +106,12 @@ async def fetch(
     preamble: str | None = None,
 ) -> Handshake:
     """`fetch_sync` for async callers, in its own thread."""
-    attempt = Attempt(
-        address, port, server_name, sni_mode, timeout, client, read_after_handshake, http_host, read_window, preamble
-    )
-    return await _in_thread(attempt.run)
+    return await in_thread(
+        functools.partial(
+            fetch_sync, address, port, server_name, sni_mode, timeout, client=client,
+            read_after_handshake=read_after_handshake, http_host=http_host, read_window=read_window, preamble=preamble,
+        )
+    )  # fmt: skip
 
 
 def fetch_all_sync(
@@ -189,4 +191,4 @@ async def fetch_all(
         fetch_all_sync, addresses, port, server_name, timeout,
         modes=modes, max_parallel=max_parallel, skip_dead=skip_dead, progress=relay, preamble=preamble,
     )  # fmt: skip
-    return await _in_thread(run)
+    return await in_thread(run)
